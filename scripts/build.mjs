@@ -1,0 +1,18 @@
+// Bundles each face into one file under dist/, so start-up loads one module instead of
+// resolving a tree of node_modules. The knowledge tables (JSON) are bundled in as well.
+import { build } from 'esbuild';
+
+const production = process.argv.includes('--production');
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node18',
+  format: 'cjs',
+  sourcemap: production ? false : 'linked',
+  minify: production,
+  legalComments: 'none',
+  logLevel: 'warning',
+};
+
+await build({ ...common, entryPoints: { cli: 'server/src/cli/main.ts' }, outdir: 'dist' });
