@@ -1,6 +1,9 @@
 // Bundles each face into one file under dist/, so start-up loads one module instead of
 // resolving a tree of node_modules. The knowledge tables (JSON) are bundled in as well.
+import { readFileSync } from 'node:fs';
 import { build } from 'esbuild';
+
+const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 
 const production = process.argv.includes('--production');
 
@@ -13,6 +16,7 @@ const common = {
   minify: production,
   legalComments: 'none',
   logLevel: 'warning',
+  define: { DEPLOYLINT_VERSION: JSON.stringify(version) },
 };
 
 await build({ ...common, entryPoints: { cli: 'server/src/cli/main.ts' }, outdir: 'dist' });

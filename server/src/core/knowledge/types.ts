@@ -69,6 +69,8 @@ export interface GunicornSetting extends Availability, Documented {
   readonly flags: readonly string[];
   /** argparse action of the flag: "store" takes a value; the others take none. */
   readonly action?: 'store' | 'store_true' | 'store_false' | 'append' | 'store_const';
+  /** The flag may stand alone, its value then being a built-in constant (argparse `nargs='?'`). */
+  readonly optionalValue?: boolean;
   readonly type: GunicornValueType;
   /** Name of the validator upstream uses (a fact, for traceability). */
   readonly validator: string;
@@ -80,6 +82,8 @@ export interface GunicornSetting extends Availability, Documented {
   readonly choices?: readonly string[];
   /** For callables: the number of positional parameters gunicorn calls it with. */
   readonly arity?: number | { readonly min: number; readonly max: number };
+  /** For server hooks: the parameter names of upstream's documented signature, e.g. ["server", "worker"]. */
+  readonly parameters?: readonly string[];
   /** Environment variable that sets it, when upstream has one. */
   readonly env?: string;
 }

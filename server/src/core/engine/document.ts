@@ -1,0 +1,107 @@
+import type { Comment, SyntaxProblem, Word } from '../formats/common';
+import { findGunicornProgram, parseGunicornArguments, type GunicornCommand } from '../formats/gunicorn/command-line';
+import { parseGunicornConfig } from '../formats/gunicorn/config-parser';
+import type { GunicornConfig } from '../formats/gunicorn/model';
+import { parseNginx } from '../formats/nginx/parser';
+import type { NginxFile } from '../formats/nginx/model';
+import { dockerfileCommands } from '../formats/shell/dockerfile';
+import { splitShell } from '../formats/shell/words';
+import { parseUnit } from '../formats/systemd/parser';
+import type { UnitEntry, UnitFile } from '../formats/systemd/model';
+import { gunicornCommandsInUnit } from './unit-commands';
+import type { Knowledge } from '../knowledge/knowledge';
+import type { FileKind } from '../model/finding';
+import { SourceText } from '../text/source-text';
+
+/** A file handed to the core: its path, its text, and what kind it is. */
+export interface DocumentInput {
+  readonly path: string;
+  readonly text: string;
+  readonly kind: FileKind;
+  /** Editor version, to tell an up-to-date parse from a stale one. */
+  readonly version?: number;
+  /**
+   * Offsets where the bytes on disk were not valid UTF-8 (the reader put U+FFFD there).
+   * The language server never has these: editors decode files themselves.
+   */
+  readonly invalidUtf8At?: readonly number[];
+}
+
+/** A gunicorn command line found inside another file. */
+export interface GunicornCommandSite {
+  readonly command: GunicornCommand;
+  /** What holds it, for messages: "ExecStart=", "Procfile", "shell command". */
+  readonly holder: string;
+  /** For units: the assignment it is the value of. */
+  readonly entry?: UnitEntry;
+}
+
+/** A parsed document: every model its kind has, each with exact spans. */
+export interface ParsedDocument {
+  readonly path: string;
+  readonly kind: FileKind;
+  readonly source: SourceText;
+  readonly version?: number;
+  readonly gunicornConfig?: GunicornConfig;
+  readonly gunicornCommands: readonly GunicornCommandSite[];
+  readonly unit?: UnitFile;
+  readonly nginx?: NginxFile;
+  readonly comments: readonly Comment[];
+  /** Where the file is not valid UTF-8. */
+  readonly encodingProblems: readonly SyntaxProblem[];
+}
+
+export function parseDocument(input: DocumentInput, knowledge: Knowledge): ParsedDocument {
+  const source = new SourceText(input.text);
+  const base = {
+    path: input.path,
+    kind: input.kind,
+    source,
+    ...(input.version !== undefined ? { version: input.version } : {}),
+    encodingProblems: (input.invalidUtf8At ?? []).map((offset) => ({
+      span: { start: offset, end: offset + 1 },
+      message: 'Not valid UTF-8',
+    })),
+  };
+  switch (input.kind) {
+    case 'gunicorn': {
+      if (input.path.endsWith('.py')) {
+        const config = parseGunicornConfig(input.text);
+        return { ...base, gunicornConfig: config, gunicornCommands: [], comments: config.comments };
+      }
+      return { ...base, gunicornCommands: commandsInShellText(input.text, holderName(input.path), knowledge), comments: [] };
+    }
+    case 'systemd': {
+      const unit = parseUnit(input.text);
+      return { ...base, unit, gunicornCommands: gunicornCommandsInUnit(unit, knowledge.gunicorn), comments: unit.comments };
+    }
+    case 'nginx': {
+      const nginx = parseNginx(input.text);
+      return { ...base, nginx, gunicornCommands: [], comments: nginx.comments };
+    }
+    case 'hostspec':
+      return { ...base, gunicornCommands: [], comments: [] };
+  }
+}
+
+function holderName(path: string): string {
+  const name = path.slice(path.lastIndexOf('/') + 1);
+  return name === 'Procfile' ? 'Procfile' : /dockerfile|containerfile/i.test(name) ? name : 'shell script';
+}
+
+/** Gunicorn command lines in a Procfile, a shell script or a Dockerfile's RUN/CMD lines. */
+function commandsInShellText(text: string, holder: string, knowledge: Knowledge): GunicornCommandSite[] {
+  const commands: (readonly Word[])[] =
+    holder === 'Procfile' || holder === 'shell script'
+      ? splitShell(text).commands.map((command) => command.words)
+      : dockerfileCommands(text);
+  const sites: GunicornCommandSite[] = [];
+  for (let words of commands) {
+    // A Procfile line starts with its process type: "web: gunicorn app:app".
+    if (holder === 'Procfile' && words[0]?.text.endsWith(':')) words = words.slice(1);
+    const programIndex = findGunicornProgram(words);
+    if (programIndex === undefined) continue;
+    sites.push({ command: parseGunicornArguments(words, programIndex, knowledge.gunicorn), holder });
+  }
+  return sites;
+}

@@ -1,0 +1,70 @@
+import type { GunicornCommandSite, ParsedDocument } from './document';
+import type { Knowledge } from '../knowledge/knowledge';
+import type { Severity } from '../model/finding';
+import type { Targets } from '../model/targets';
+import type { Span } from '../text/source-text';
+import type { GunicornConfig } from '../formats/gunicorn/model';
+import type { NginxFile } from '../formats/nginx/model';
+import type { UnitFile } from '../formats/systemd/model';
+import type { Workspace } from './workspace';
+
+/**
+ * A rule: one concern, one file under `rules/`, one docs page under `docs/rules/`.
+ *
+ * A rule implements the visitors for the models it cares about; the engine calls each
+ * visitor once per model of that kind in every document. A gunicorn rule that checks a
+ * setting implements both `gunicornConfig` and `gunicornCommand`, so the same check
+ * runs whether the setting is in gunicorn.conf.py or on an `ExecStart=` line.
+ */
+export interface Rule {
+  /** `<format>/<name>`, stable: users' CI and suppressions refer to it. */
+  readonly id: string;
+  readonly severity: Severity;
+  /** One line for listings, SARIF and hover. */
+  readonly summary: string;
+  gunicornConfig?(config: GunicornConfig, context: RuleContext): void;
+  gunicornCommand?(site: GunicornCommandSite, context: RuleContext): void;
+  unit?(unit: UnitFile, context: RuleContext): void;
+  nginx?(file: NginxFile, context: RuleContext): void;
+  /** Called once per document of any kind, for rules that read the whole document. */
+  document?(document: ParsedDocument, context: RuleContext): void;
+}
+
+export interface RuleContext {
+  readonly document: ParsedDocument;
+  readonly knowledge: Knowledge;
+  /** Release of each program the files are checked against. */
+  readonly targets: Targets;
+  /** The other documents of this run, and what links them. */
+  readonly workspace: Workspace;
+  report(finding: FindingDraft): void;
+}
+
+export interface FindingDraft {
+  readonly span: Span;
+  readonly message: string;
+  /** Overrides the rule's default for this finding only. */
+  readonly severity?: Severity;
+  readonly fixes?: readonly FixDraft[];
+  readonly related?: readonly RelatedDraft[];
+}
+
+export interface FixDraft {
+  readonly title: string;
+  readonly safe: boolean;
+  readonly preferred?: boolean;
+  readonly edits: readonly EditDraft[];
+}
+
+export interface EditDraft {
+  readonly span: Span;
+  readonly newText: string;
+  /** The document the span belongs to; the reporting document when absent. */
+  readonly document?: ParsedDocument;
+}
+
+export interface RelatedDraft {
+  readonly document: ParsedDocument;
+  readonly span: Span;
+  readonly message: string;
+}

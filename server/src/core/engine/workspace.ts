@@ -1,0 +1,26 @@
+import type { FileAccess } from '../model/file-access';
+import type { ParsedDocument } from './document';
+
+/**
+ * The documents of one run (a CLI invocation, or the language server's open and
+ * indexed files) and the access to everything else. Rules that look beyond their own
+ * document go through here.
+ */
+export class Workspace {
+  private readonly byPath: ReadonlyMap<string, ParsedDocument>;
+
+  constructor(
+    documents: readonly ParsedDocument[],
+    readonly files: FileAccess,
+  ) {
+    this.byPath = new Map(documents.map((document) => [document.path, document]));
+  }
+
+  get documents(): IterableIterator<ParsedDocument> {
+    return this.byPath.values();
+  }
+
+  document(path: string): ParsedDocument | undefined {
+    return this.byPath.get(path);
+  }
+}
