@@ -22,7 +22,12 @@ export interface Collected {
  * Turns the paths on the command line into documents: files are taken as given (their
  * kind from name or content), folders are walked for the files deploylint reads.
  */
-export function collectDocuments(paths: readonly string[], access: DiskAccess, isNginxDirective: (name: string) => boolean): Collected {
+export function collectDocuments(
+  paths: readonly string[],
+  cwd: string,
+  access: DiskAccess,
+  isNginxDirective: (name: string) => boolean,
+): Collected {
   const documents: DocumentInput[] = [];
   const boms = new Set<string>();
   const errors: string[] = [];
@@ -55,7 +60,7 @@ export function collectDocuments(paths: readonly string[], access: DiskAccess, i
   };
 
   for (const given of paths) {
-    const path = resolve(given);
+    const path = resolve(cwd, given);
     if (safeRealpath(path) === undefined) {
       errors.push(`${given}: no such file or directory`);
     } else if (isDirectory(path)) {

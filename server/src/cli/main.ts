@@ -1,4 +1,5 @@
-import { renameSync, statSync, unlinkSync, writeFileSync, chmodSync } from 'node:fs';
+import { chmodSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { DocumentInput } from '../core/engine/document';
 import type { FileReport } from '../core/engine/lint';
 import { Linter } from '../core/linter';
@@ -44,8 +45,8 @@ export function run(argv: readonly string[], streams: Streams): number {
 
 function check(options: CliOptions, streams: Streams): number {
   const linter = new Linter();
-  const access = new DiskAccess(options.paths);
-  const collected = collectDocuments(options.paths, access, linter.isNginxDirective);
+  const access = new DiskAccess(options.paths.map((path) => resolve(streams.cwd, path)));
+  const collected = collectDocuments(options.paths, streams.cwd, access, linter.isNginxDirective);
   for (const error of collected.errors) streams.stderr(`deploylint: ${error}\n`);
   if (collected.documents.length === 0 && collected.errors.length === 0) {
     streams.stderr(`deploylint: no gunicorn, systemd or nginx files found in ${options.paths.join(', ')}\n`);
