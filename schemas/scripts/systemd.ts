@@ -211,7 +211,6 @@ function main(): void {
   const commit = git(options.gitDir, 'rev-list', '-n', '1', ref).trim();
 
   const history = scanned.map((tag) => ({ version: versionOf(tag), items: new Map(gperfItems(options.gitDir, tag).map((item) => [`${item.section}.${item.name}`, item])) }));
-  const latest = history[history.length - 1]!;
   const words = enumWords(options.gitDir, ref);
   const membership = macroMembership(options.gitDir, ref);
   const summaries = JSON.parse(readFileSync(SUMMARIES, 'utf8')) as Record<string, string>;
