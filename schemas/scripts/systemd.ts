@@ -55,7 +55,7 @@ const REPLACEMENTS: readonly { section: string; name: string; replacement: strin
   { section: 'Service', name: 'StartLimitInterval', replacement: 'StartLimitIntervalSec', deprecated: '230', note: 'StartLimitIntervalSec= belongs in [Unit].' },
   { section: 'Service', name: 'StartLimitBurst', replacement: 'StartLimitBurst', deprecated: '230', note: 'StartLimitBurst= belongs in [Unit].' },
   { section: 'Service', name: 'StartLimitAction', replacement: 'StartLimitAction', deprecated: '230', note: 'StartLimitAction= belongs in [Unit].' },
-  { section: 'Service', name: 'RebootArgument', replacement: 'RebootArgument', deprecated: '230', note: 'RebootArgument= belongs in [Unit].' },
+  { section: 'Service', name: 'RebootArgument', replacement: 'RebootArgument', deprecated: '236', note: 'RebootArgument= belongs in [Unit].' },
   { section: 'Unit', name: 'StartLimitInterval', replacement: 'StartLimitIntervalSec', deprecated: '230' },
   { section: 'Service', name: 'FailureAction', replacement: 'FailureAction', deprecated: '236', note: 'FailureAction= belongs in [Unit].' },
 ];
@@ -159,23 +159,44 @@ function valueType(parser: string, isEnum: boolean): SystemdValueType {
   return 'other';
 }
 
-/** Words of the enum parsers: DEFINE_CONFIG_PARSE_ENUM(config_parse_x, y, …) reads y_table. */
-function enumWords(gitDir: string, ref: string): Map<string, string[]> {
-  const words = new Map<string, string[]>();
-  const definitions = git(gitDir, 'grep', '-h', '-E', 'DEFINE_CONFIG_PARSE_ENUM[A-Z_]*\\(config_parse_\\w+, *\\w+', ref, '--', 'src/core/*.c', 'src/shared/*.c');
-  const tables = new Map<string, string>();
+interface EnumFacts {
+  readonly words: string[];
+  /** The string table is looked up WITH_BOOLEAN: yes/no and friends are accepted too. */
+  readonly acceptsBoolean: boolean;
+  /** The string table is looked up WITH_FALLBACK: a plain number is accepted too. */
+  readonly acceptsNumber: boolean;
+}
+
+/**
+ * Words of the enum parsers. DEFINE_CONFIG_PARSE_ENUM(config_parse_x, y, …) reads y_table;
+ * a hand-written parser whose body calls z_from_string(rvalue) reads z_table. Tables
+ * declared with DEFINE_STRING_TABLE_LOOKUP_WITH_BOOLEAN also take boolean spellings.
+ */
+function enumFacts(gitDir: string, ref: string): Map<string, EnumFacts> {
+  const tables = new Map<string, string[]>();
   const tableSource = git(gitDir, 'grep', '-h', '-A40', '-E', '^static const char ?\\* ?const \\w+_table\\[', ref, '--', 'src/*.c');
   for (const match of tableSource.matchAll(/static const char\s*\*\s*const (\w+)_table\[[^\]]*\] = \{([\s\S]*?)\};/g)) {
-    tables.set(match[1]!, match[2]!);
+    tables.set(match[1]!, [...match[2]!.matchAll(/=\s*"([^"]+)"/g)].map((word) => word[1]!));
   }
-  const wordsOf = (table: string) => [...table.matchAll(/=\s*"([^"]+)"/g)].map((word) => word[1]!);
-  for (const match of definitions.matchAll(/DEFINE_CONFIG_PARSE_ENUM[A-Z_]*\((config_parse_\w+),\s*(\w+)/g)) {
-    const table = tables.get(match[2]!);
-    if (table) words.set(match[1]!, wordsOf(table));
+  const withBoolean = new Set(
+    [...git(gitDir, 'grep', '-h', '-E', 'STRING_TABLE_LOOKUP_WITH_BOOLEAN\\(\\w+', ref, '--', 'src/*.c').matchAll(/WITH_BOOLEAN\((\w+)/g)].map((match) => match[1]!),
+  );
+  const withFallback = new Set(
+    [...git(gitDir, 'grep', '-h', '-E', 'STRING_TABLE_LOOKUP_WITH_FALLBACK\\(\\w+', ref, '--', 'src/*.c').matchAll(/WITH_FALLBACK\((\w+)/g)].map((match) => match[1]!),
+  );
+  const facts = new Map<string, EnumFacts>();
+  const record = (parser: string, table: string) => {
+    const words = tables.get(table);
+    if (words && !facts.has(parser)) facts.set(parser, { words, acceptsBoolean: withBoolean.has(table), acceptsNumber: withFallback.has(table) });
+  };
+  const definitions = git(gitDir, 'grep', '-h', '-E', 'DEFINE_CONFIG_PARSE_ENUM[A-Z_]*\\(config_parse_\\w+, *\\w+', ref, '--', 'src/core/*.c', 'src/shared/*.c');
+  for (const match of definitions.matchAll(/DEFINE_CONFIG_PARSE_ENUM[A-Z_]*\((config_parse_\w+),\s*(\w+)/g)) record(match[1]!, match[2]!);
+  const fragment = git(gitDir, 'show', `${ref}:src/core/load-fragment.c`);
+  for (const match of fragment.matchAll(/^int (config_parse_\w+)\([\s\S]*?\n\}\n/gm)) {
+    const lookup = /(\w+)_from_string\(rvalue\)/.exec(match[0]);
+    if (lookup) record(match[1]!, lookup[1]!);
   }
-  // Hand-written parsers for an enum (config_parse_kill_mode) read the table named after them.
-  for (const [name, table] of tables) if (!words.has(`config_parse_${name}`)) words.set(`config_parse_${name}`, wordsOf(table));
-  return words;
+  return facts;
 }
 
 function manPage(item: Item, macroOf: ReadonlyMap<string, string>): string {
@@ -211,7 +232,7 @@ function main(): void {
   const commit = git(options.gitDir, 'rev-list', '-n', '1', ref).trim();
 
   const history = scanned.map((tag) => ({ version: versionOf(tag), items: new Map(gperfItems(options.gitDir, tag).map((item) => [`${item.section}.${item.name}`, item])) }));
-  const words = enumWords(options.gitDir, ref);
+  const enums = enumFacts(options.gitDir, ref);
   const membership = macroMembership(options.gitDir, ref);
   const summaries = JSON.parse(readFileSync(SUMMARIES, 'utf8')) as Record<string, string>;
 
@@ -233,14 +254,17 @@ function main(): void {
     const removed = ignoredFrom !== undefined ? history[ignoredFrom]!.version : gone;
     const reference = ignoredFrom !== undefined && ignoredFrom > 0 ? history[ignoredFrom - 1]!.items.get(key)! : item;
     const replacement = REPLACEMENTS.find((entry) => entry.name === item.name && (entry.section === '*' || entry.section === item.section));
-    const isEnum = words.has(reference.parser);
+    const enumeration = enums.get(reference.parser);
+    const isEnum = enumeration !== undefined;
     const summary = summaries[`${item.section}.${item.name}`] ?? summaries[item.name];
     if (!summary) missing.add(item.name);
     const directive: SystemdDirective = {
       name: item.name,
       sections: [item.section as SystemdSection],
       type: item.section === 'Install' ? (item.name === 'DefaultInstance' ? 'string' : 'unit-list') : valueType(reference.parser, isEnum),
-      ...(isEnum ? { values: words.get(reference.parser)! } : {}),
+      ...(enumeration ? { values: enumeration.words } : {}),
+      ...(enumeration?.acceptsBoolean ? { acceptsBoolean: true } : {}),
+      ...(enumeration?.acceptsNumber ? { acceptsNumber: true } : {}),
       accumulates: item.section === 'Install' ? item.name !== 'DefaultInstance' : ACCUMULATING.test(reference.parser),
       parser: reference.parser,
       ...(first > 0 ? { since: history[first]!.version } : {}),

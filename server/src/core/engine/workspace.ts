@@ -1,5 +1,6 @@
 import type { FileAccess } from '../model/file-access';
 import type { ParsedDocument } from './document';
+import { NginxView } from './nginx-view';
 
 /**
  * The documents of one run (a CLI invocation, or the language server's open and
@@ -8,12 +9,15 @@ import type { ParsedDocument } from './document';
  */
 export class Workspace {
   private readonly byPath: ReadonlyMap<string, ParsedDocument>;
+  /** Include graphs and placement of the nginx files. */
+  readonly nginx: NginxView;
 
   constructor(
     documents: readonly ParsedDocument[],
     readonly files: FileAccess,
   ) {
     this.byPath = new Map(documents.map((document) => [document.path, document]));
+    this.nginx = new NginxView(documents, files);
   }
 
   get documents(): IterableIterator<ParsedDocument> {

@@ -87,12 +87,18 @@ export class GunicornIndex implements GunicornFlags {
 
 export class SystemdIndex {
   private readonly byName = new Map<string, SystemdDirective[]>();
+  private readonly bySection = new Map<string, string[]>();
 
   constructor(readonly table: SystemdKnowledge) {
     for (const directive of table.directives) {
       const list = this.byName.get(directive.name);
       if (list) list.push(directive);
       else this.byName.set(directive.name, [directive]);
+      for (const section of directive.sections) {
+        const names = this.bySection.get(section);
+        if (names) names.push(directive.name);
+        else this.bySection.set(section, [directive.name]);
+      }
     }
   }
 
@@ -116,10 +122,8 @@ export class SystemdIndex {
   }
 
   /** Directive names valid in a section, for did-you-mean and completion. */
-  namesIn(section: string): string[] {
-    return this.table.directives
-      .filter((entry) => (entry.sections as readonly string[]).includes(section))
-      .map((entry) => entry.name);
+  namesIn(section: string): readonly string[] {
+    return this.bySection.get(section) ?? [];
   }
 }
 

@@ -147,6 +147,10 @@ export interface SystemdDirective extends Availability, Documented {
   readonly type: SystemdValueType;
   /** Accepted words for `enum` (and booleans that take extra words). */
   readonly values?: readonly string[];
+  /** The enum also takes every boolean spelling (yes/no, true/false, on/off, 1/0). */
+  readonly acceptsBoolean?: boolean;
+  /** The enum also takes a plain number (the value behind a word). */
+  readonly acceptsNumber?: boolean;
   /**
    * True when each assignment adds to a list (ExecStartPre=, Environment=, After=) and an
    * empty assignment resets it; false when a later assignment replaces an earlier one.

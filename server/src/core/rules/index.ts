@@ -4,6 +4,38 @@ import { hookSignature } from './gunicorn/hook-signature';
 import { invalidValue as gunicornInvalidValue } from './gunicorn/invalid-value';
 import { syntax as gunicornSyntax } from './gunicorn/syntax';
 import { unknownSetting } from './gunicorn/unknown-setting';
+import { duplicateDirective as nginxDuplicateDirective } from './nginx/duplicate-directive';
+import { include as nginxInclude } from './nginx/include';
+import { invalidArguments as nginxInvalidArguments } from './nginx/invalid-arguments';
+import { notAllowedHere } from './nginx/not-allowed-here';
+import { syntax as nginxSyntax } from './nginx/syntax';
+import { unknownDirective as nginxUnknownDirective } from './nginx/unknown-directive';
+import { deprecatedDirective } from './systemd/deprecated-directive';
+import { duplicateDirective as systemdDuplicateDirective } from './systemd/duplicate-directive';
+import { invalidValue as systemdInvalidValue } from './systemd/invalid-value';
+import { notInTargetVersion } from './systemd/not-in-target-version';
+import { syntax as systemdSyntax } from './systemd/syntax';
+import { unknownDirective as systemdUnknownDirective } from './systemd/unknown-directive';
+import { wrongSection } from './systemd/wrong-section';
 
 /** Every rule, in the order their findings are produced. */
-export const ALL_RULES: readonly Rule[] = [gunicornSyntax, unknownSetting, duplicateSetting, gunicornInvalidValue, hookSignature];
+export const ALL_RULES: readonly Rule[] = [
+  gunicornSyntax,
+  unknownSetting,
+  duplicateSetting,
+  gunicornInvalidValue,
+  hookSignature,
+  nginxSyntax,
+  nginxInclude,
+  nginxUnknownDirective,
+  notAllowedHere,
+  nginxDuplicateDirective,
+  nginxInvalidArguments,
+  systemdSyntax,
+  systemdUnknownDirective,
+  wrongSection,
+  notInTargetVersion,
+  deprecatedDirective,
+  systemdDuplicateDirective,
+  systemdInvalidValue,
+];

@@ -1,0 +1,84 @@
+import type { NginxContext } from '../../knowledge/types';
+import type { NginxFile } from './model';
+
+/**
+ * Blocks whose bodies nginx hands to the block's own parser instead of reading them as
+ * directives (`types { text/html html; }`, `map $a $b { default 0; }`): their lines are
+ * data, not directives.
+ */
+export const OPAQUE_BLOCKS: ReadonlySet<string> = new Set(['types', 'map', 'geo', 'split_clients', 'charset_map', 'match']);
+
+/**
+ * The configuration context a chain of enclosing blocks puts a directive in, named as
+ * the knowledge table names contexts; 'opaque' inside a data block; undefined for chains
+ * nginx itself would have refused (the outer mistake is reported where it is).
+ */
+export function contextOf(chain: readonly string[]): NginxContext | 'opaque' | undefined {
+  let context: NginxContext = 'main';
+  for (const block of chain) {
+    if (OPAQUE_BLOCKS.has(block)) return 'opaque';
+    const next = enter(context, block);
+    if (!next) return undefined;
+    context = next;
+  }
+  return context;
+}
+
+function enter(context: NginxContext, block: string): NginxContext | undefined {
+  switch (block) {
+    case 'events':
+      return context === 'main' ? 'events' : undefined;
+    case 'http':
+      return context === 'main' ? 'http' : undefined;
+    case 'mail':
+      return context === 'main' ? 'mail' : undefined;
+    case 'stream':
+      return context === 'main' ? 'stream' : undefined;
+    case 'server':
+      return context === 'http' ? 'server' : context === 'mail' ? 'mail-server' : context === 'stream' ? 'stream-server' : undefined;
+    case 'upstream':
+      return context === 'http' ? 'upstream' : context === 'stream' ? 'stream-upstream' : undefined;
+    case 'location':
+      return context === 'server' || context === 'location' ? 'location' : undefined;
+    case 'if':
+      return context === 'server' ? 'sif' : context === 'location' ? 'lif' : undefined;
+    case 'limit_except':
+      return context === 'location' ? 'limit_except' : undefined;
+    default:
+      // An unknown block: what is inside cannot be placed.
+      return undefined;
+  }
+}
+
+/** Where a file's top level sits, and why we think so (shown in hover). */
+export interface Placement {
+  readonly chain: readonly string[];
+  readonly reason: string;
+}
+
+const HTTP_FOLDERS = ['conf.d', 'sites-available', 'sites-enabled'];
+
+/**
+ * Places a file that no checked file includes: nginx.conf and files with top-level
+ * `http`/`events` are the main file; files in the conf.d and sites-available/-enabled
+ * folders are read inside http;
+ * otherwise the top-level directives decide (a `location` at top level means a server
+ * snippet, `server` or `upstream` an http fragment).
+ */
+export function placeByPath(path: string, file: NginxFile): Placement {
+  const parts = path.split('/');
+  const name = parts[parts.length - 1] ?? '';
+  const topLevel = new Set(file.directives.map((directive) => directive.name));
+  if (name === 'nginx.conf' || topLevel.has('http') || topLevel.has('events')) {
+    return { chain: [], reason: 'read as the main configuration file' };
+  }
+  const folder = parts.slice(0, -1).reverse().find((part) => HTTP_FOLDERS.includes(part));
+  if (folder) return { chain: ['http'], reason: `checked as if inside http { } because it is in ${folder}/` };
+  if (topLevel.has('location') || topLevel.has('listen') || topLevel.has('server_name')) {
+    return { chain: ['http', 'server'], reason: 'checked as if inside server { } because it holds location, listen or server_name at its top level' };
+  }
+  if (topLevel.has('server') || topLevel.has('upstream') || topLevel.has('map') || topLevel.has('limit_req_zone')) {
+    return { chain: ['http'], reason: 'checked as if inside http { } because it holds server or upstream blocks at its top level' };
+  }
+  return { chain: ['http'], reason: 'checked as if inside http { }, where site fragments are usually included' };
+}

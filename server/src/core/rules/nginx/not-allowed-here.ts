@@ -1,0 +1,59 @@
+import type { FixDraft, Rule, RuleContext } from '../../engine/rule';
+import { contextOf } from '../../formats/nginx/context';
+import type { NginxDirective } from '../../formats/nginx/model';
+import type { NginxContext } from '../../knowledge/types';
+import { indentationAt, statementRemoval } from '../../text/line-edits';
+import { availableEntries, describeContext, walkPlaced } from './placed';
+
+export const notAllowedHere: Rule = {
+  id: 'nginx/not-allowed-here',
+  severity: 'error',
+  summary: 'A directive in a block where nginx does not accept it (limit_req_zone inside server): nginx refuses to start',
+
+  nginx(file, context) {
+    const chain = context.workspace.nginx.placement(context.document).chain;
+    walkPlaced(file, context, (directive, ancestors, where) => {
+      const entries = availableEntries(directive.name, context);
+      if (entries.length === 0 || entries.some((entry) => entry.contexts.includes(where))) return;
+      const allowed = [...new Set(entries.flatMap((entry) => entry.contexts))];
+      const fix = moveOutward(directive, ancestors, chain, allowed, context);
+      context.report({
+        span: directive.nameSpan,
+        message: `"${directive.name}" directive is not allowed in ${describeContext(where)}; it belongs in ${allowed.map(describeContext).join(', ')}`,
+        fixes: fix ? [fix] : [],
+      });
+    });
+  },
+};
+
+/**
+ * Moves the directive out to the nearest enclosing level that accepts it, placing it
+ * just before the block it was in (at that block's indentation). The directive means
+ * the same there: this is where nginx wants it.
+ */
+function moveOutward(
+  directive: NginxDirective,
+  ancestors: readonly NginxDirective[],
+  chain: readonly string[],
+  allowed: readonly NginxContext[],
+  context: RuleContext,
+): FixDraft | undefined {
+  const source = context.document.source;
+  for (let level = ancestors.length - 1; level >= 0; level--) {
+    const levelContext = contextOf([...chain, ...ancestors.slice(0, level).map((ancestor) => ancestor.name)]);
+    if (levelContext === undefined || levelContext === 'opaque' || !allowed.includes(levelContext)) continue;
+    const anchor = ancestors[level]!;
+    const anchorLine = source.lineStart(source.positionAt(anchor.span.start).line);
+    const text = source.slice(directive.span);
+    return {
+      title: `Move ${directive.name} to ${describeContext(levelContext)}, before the ${anchor.name} block`,
+      safe: true,
+      preferred: true,
+      edits: [
+        { span: { start: anchorLine, end: anchorLine }, newText: `${indentationAt(source, anchor.span.start)}${text}${source.eol}` },
+        { span: statementRemoval(source, directive.span, '#'), newText: '' },
+      ],
+    };
+  }
+  return undefined;
+}

@@ -1,0 +1,35 @@
+import type { Rule } from '../../engine/rule';
+import { versionGap } from '../../knowledge/knowledge';
+import { closestName } from '../../text/suggest';
+import { availableEntries, walkPlaced } from './placed';
+
+export const unknownDirective: Rule = {
+  id: 'nginx/unknown-directive',
+  severity: 'error',
+  summary: 'A directive nginx does not know (or not in the nginx release you target): nginx refuses to start',
+
+  nginx(file, context) {
+    const nginx = context.knowledge.nginx;
+    // A module loaded by name may bring directives no table can know.
+    const loadsModules = [...context.workspace.documents].some((document) => document.nginx?.directives.some((directive) => directive.name === 'load_module'));
+    walkPlaced(file, context, (directive) => {
+      const known = nginx.named(directive.name);
+      if (known.length > 0) {
+        if (availableEntries(directive.name, context).length > 0) return;
+        const newest = known[0]!;
+        context.report({
+          span: directive.nameSpan,
+          message: `"${directive.name}" does not exist in nginx ${context.targets.nginx} (${versionGap(newest, context.targets.nginx)}): nginx reports an unknown directive`,
+        });
+        return;
+      }
+      const suggestion = closestName(directive.name, nginx.names);
+      context.report({
+        span: directive.nameSpan,
+        severity: loadsModules ? 'warning' : 'error',
+        message: `unknown directive "${directive.name}"${suggestion ? `; did you mean "${suggestion}"?` : ''}${loadsModules ? ' (unless a module this configuration loads provides it)' : ''}`,
+        fixes: suggestion ? [{ title: `Change to ${suggestion}`, safe: false, preferred: true, edits: [{ span: directive.nameSpan, newText: suggestion }] }] : [],
+      });
+    });
+  },
+};
