@@ -58,6 +58,7 @@ describe('parseUnit', () => {
         ['=value', "Missing key name before '=': systemd ignores this line"],
       ],
     );
+    // Lines under a broken header belong nowhere; systemd refuses the file anyway.
     assert.deepEqual(unit.orphans.map((entry) => entry.key), ['Orphan']);
     assert.deepEqual(unit.sections[0]!.entries.map((entry) => entry.key), ['User']);
   });

@@ -111,7 +111,7 @@ export function looksLikeNginx(text: string, isNginxDirective: (name: string) =>
   return nginxVotes > 0 && nginxVotes >= otherVotes;
 }
 
-/** Whether a line ends in `;` or `{`, ignoring a trailing `# comment`. */
+/** Whether a line ends a statement or a block (`;`, `{`, `}`), ignoring a trailing `# comment`. */
 function endsStatement(line: string): boolean {
   let end = line.length;
   for (let i = 0; i < line.length; i++) {
@@ -122,7 +122,7 @@ function endsStatement(line: string): boolean {
   }
   const code = line.slice(0, end).trimEnd();
   const last = code[code.length - 1];
-  return last === ';' || last === '{';
+  return last === ';' || last === '{' || last === '}';
 }
 
 /**

@@ -1,5 +1,5 @@
 import { placeByPath, type Placement } from '../formats/nginx/context';
-import { resolveIncludes, type IncludeGraph } from '../formats/nginx/includes';
+import { resolveIncludes, type IncludeGraph, type IncludeSite } from '../formats/nginx/includes';
 import type { NginxFile } from '../formats/nginx/model';
 import { parseNginx } from '../formats/nginx/parser';
 import type { FileAccess, ReadFailure } from '../model/file-access';
@@ -39,6 +39,25 @@ export class NginxView {
       this.graphs.set(document.path, graph);
     }
     return graph;
+  }
+
+  /**
+   * The include directives of one file as every root of the run resolved them: a loop is
+   * found from whichever file it is entered, but belongs to the include that closes it.
+   */
+  sitesIn(document: ParsedDocument): IncludeSite[] {
+    const sites = new Map<string, IncludeSite>();
+    for (const root of this.documents) {
+      if (!root.nginx) continue;
+      for (const site of this.graph(root).sites) {
+        if (site.file !== document.path) continue;
+        const key = `${site.directive.span.start}`;
+        const known = sites.get(key);
+        // Keep the resolution that found the most problems; they differ only by the root's context.
+        if (!known || site.failures.length > known.failures.length) sites.set(key, site);
+      }
+    }
+    return [...sites.values()];
   }
 
   /** Where a document's top level sits: where a main file of the run includes it, else guessed from its path. */

@@ -43,6 +43,8 @@ class UnitReader {
   private readonly comments: Comment[] = [];
   private readonly problems: SyntaxProblem[] = [];
   private current: { name: string; nameSpan: Span; headerSpan: Span; entries: UnitEntry[] } | undefined;
+  /** After an invalid header nothing belongs anywhere until the next valid one. */
+  private afterInvalidHeader = false;
 
   constructor(private readonly text: string) {}
 
@@ -119,12 +121,14 @@ class UnitReader {
           span: whole,
           message: `Invalid section header "${line.text.slice(start, end)}": systemd refuses to load this file`,
         });
-        // systemd stops reading here; we keep going so the rest is still checked, but
-        // what follows no longer belongs to the previous section.
+        // systemd refuses the whole file here. We read on so later sections are still
+        // checked, but the lines under the broken header belong to no section.
         this.closeSection();
+        this.afterInvalidHeader = true;
         return;
       }
       this.closeSection();
+      this.afterInvalidHeader = false;
       this.current = {
         name: line.text.slice(start + 1, end - 1),
         nameSpan: this.toSource(line, start + 1, end - 1),
@@ -163,7 +167,7 @@ class UnitReader {
       pieces,
     };
     if (this.current) this.current.entries.push(entry);
-    else this.orphans.push(entry);
+    else if (!this.afterInvalidHeader) this.orphans.push(entry);
   }
 
   private closeSection(): void {

@@ -11,9 +11,7 @@ export const include: Rule = {
 
   document(document, context) {
     if (!document.nginx) return;
-    const graph = context.workspace.nginx.graph(document);
-    for (const site of graph.sites) {
-      if (site.file !== document.path) continue;
+    for (const site of context.workspace.nginx.sitesIn(document)) {
       const span = site.directive.args[0]?.span ?? site.directive.span;
       for (const failure of site.failures) {
         let severity: Severity;

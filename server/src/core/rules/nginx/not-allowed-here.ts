@@ -15,7 +15,7 @@ export const notAllowedHere: Rule = {
     walkPlaced(file, context, (directive, ancestors, where) => {
       const entries = availableEntries(directive.name, context);
       if (entries.length === 0 || entries.some((entry) => entry.contexts.includes(where))) return;
-      const allowed = [...new Set(entries.flatMap((entry) => entry.contexts))];
+      const allowed = sameFamily(where, [...new Set(entries.flatMap((entry) => entry.contexts))]);
       const fix = moveOutward(directive, ancestors, chain, allowed, context);
       context.report({
         span: directive.nameSpan,
@@ -25,6 +25,20 @@ export const notAllowedHere: Rule = {
     });
   },
 };
+
+const FAMILIES: readonly (readonly NginxContext[])[] = [
+  ['http', 'server', 'location', 'upstream', 'sif', 'lif', 'limit_except'],
+  ['stream', 'stream-server', 'stream-upstream'],
+  ['mail', 'mail-server'],
+  ['main', 'events'],
+];
+
+/** Of the contexts a directive may appear in, those of the family it was found in (an http site is not told about stream). */
+function sameFamily(where: NginxContext, allowed: readonly NginxContext[]): NginxContext[] {
+  const family = FAMILIES.find((members) => members.includes(where)) ?? [];
+  const near = allowed.filter((context) => family.includes(context) || context === 'main');
+  return near.length > 0 ? near : [...allowed];
+}
 
 /**
  * Moves the directive out to the nearest enclosing level that accepts it, placing it
