@@ -53,7 +53,7 @@ function check(options: CliOptions, streams: Streams): number {
     return 2;
   }
 
-  let documents = collected.documents;
+  let documents = [...collected.documents, ...includedDocuments(linter, collected.documents, access, collected.errors)];
   let reports = linter.lint({ documents, files: access, ...(options.host ? { host: options.host } : {}) });
 
   if (options.fix) {
@@ -142,6 +142,20 @@ function reportFixes(applied: readonly AppliedFix[], options: CliOptions, stream
   }
   for (const fix of applied) write(`fixed ${displayPath(fix.path, streams.cwd)}: ${fix.title} (${fix.rule})\n`);
   write('\n');
+}
+
+/** What the collected nginx files include, read from disk (within the named folders) and checked as nginx files. */
+function includedDocuments(linter: Linter, documents: readonly DocumentInput[], access: DiskAccess, errors: string[]): DocumentInput[] {
+  const included: DocumentInput[] = [];
+  for (const path of linter.includedNginxFiles(documents, access)) {
+    const file = access.readDecoded(path);
+    if (!file.ok) {
+      errors.push(file.message);
+      continue;
+    }
+    included.push({ path, text: file.text, kind: 'nginx', ...(file.invalidUtf8At.length > 0 ? { invalidUtf8At: file.invalidUtf8At } : {}) });
+  }
+  return included;
 }
 
 function version(): string {

@@ -1,4 +1,5 @@
-import type { DocumentInput } from './engine/document';
+import { parseDocument, type DocumentInput } from './engine/document';
+import { NginxView } from './engine/nginx-view';
 import { lintDocuments, type FileReport } from './engine/lint';
 import type { Rule } from './engine/rule';
 import type { HostSpec } from './host/host-spec';
@@ -44,4 +45,20 @@ export class Linter {
   }
 
   isNginxDirective = (name: string): boolean => this.knowledge.nginx.named(name).length > 0;
+
+  /**
+   * Files the nginx documents include that are not documents themselves: checking a
+   * configuration means checking what it includes, as nginx -t does. Only files the
+   * FileAccess lets us read come back.
+   */
+  includedNginxFiles(documents: readonly DocumentInput[], files: FileAccess): string[] {
+    const parsed = documents.filter((document) => document.kind === 'nginx').map((document) => parseDocument(document, this.knowledge));
+    const view = new NginxView(parsed, files, (name) => this.knowledge.nginx.named(name).flatMap((entry) => entry.contexts));
+    const known = new Set(documents.map((document) => document.path));
+    const found = new Set<string>();
+    for (const document of parsed) {
+      for (const path of view.graph(document).contexts.keys()) if (!known.has(path)) found.add(path);
+    }
+    return [...found].sort();
+  }
 }

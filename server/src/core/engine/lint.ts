@@ -25,7 +25,7 @@ export interface FileReport {
 /** Parses every document, then checks each against the others: the whole job of one run. */
 export function lintDocuments(inputs: readonly DocumentInput[], options: LintOptions): FileReport[] {
   const documents = inputs.map((input) => parseDocument(input, options.knowledge));
-  const workspace = new Workspace(documents, options.files);
+  const workspace = new Workspace(documents, options.files, options.knowledge);
   return documents.map((document) => ({
     path: document.path,
     kind: document.kind,

@@ -2,6 +2,7 @@ import { placeByPath, type Placement } from '../formats/nginx/context';
 import { resolveIncludes, type IncludeGraph, type IncludeSite } from '../formats/nginx/includes';
 import type { NginxFile } from '../formats/nginx/model';
 import { parseNginx } from '../formats/nginx/parser';
+import type { NginxContext } from '../knowledge/types';
 import type { FileAccess, ReadFailure } from '../model/file-access';
 import type { ParsedDocument } from './document';
 
@@ -23,6 +24,7 @@ export class NginxView {
   constructor(
     private readonly documents: readonly ParsedDocument[],
     private readonly files: FileAccess,
+    private readonly allowedIn: (name: string) => readonly NginxContext[],
   ) {
     for (const document of documents) if (document.nginx) this.parsed.set(document.path, document.nginx);
   }
@@ -63,13 +65,13 @@ export class NginxView {
   /** Where a document's top level sits: where a main file of the run includes it, else guessed from its path. */
   placement(document: ParsedDocument): Placement {
     if (!this.placements) this.placements = this.placeIncludedFiles();
-    return this.placements.get(document.path) ?? placeByPath(document.path, document.nginx!);
+    return this.placements.get(document.path) ?? placeByPath(document.path, document.nginx!, this.allowedIn);
   }
 
   private placeIncludedFiles(): Map<string, Placement> {
     const placements = new Map<string, Placement>();
     for (const document of this.documents) {
-      if (!document.nginx || placeByPath(document.path, document.nginx).chain.length > 0) continue;
+      if (!document.nginx || placeByPath(document.path, document.nginx, this.allowedIn).chain.length > 0) continue;
       const graph = this.graph(document);
       for (const site of graph.sites) {
         for (const target of site.targets) {

@@ -1,3 +1,4 @@
+import type { Knowledge } from '../knowledge/knowledge';
 import type { FileAccess } from '../model/file-access';
 import type { ParsedDocument } from './document';
 import { NginxView } from './nginx-view';
@@ -15,9 +16,10 @@ export class Workspace {
   constructor(
     documents: readonly ParsedDocument[],
     readonly files: FileAccess,
+    knowledge: Knowledge,
   ) {
     this.byPath = new Map(documents.map((document) => [document.path, document]));
-    this.nginx = new NginxView(documents, files);
+    this.nginx = new NginxView(documents, files, (name) => knowledge.nginx.named(name).flatMap((entry) => entry.contexts));
   }
 
   get documents(): IterableIterator<ParsedDocument> {

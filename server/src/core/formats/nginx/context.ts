@@ -58,27 +58,34 @@ export interface Placement {
 
 const HTTP_FOLDERS = ['conf.d', 'sites-available', 'sites-enabled'];
 
+/** Where a fragment with no folder to go by could sit, innermost last. */
+const FRAGMENT_CHAINS: readonly (readonly string[])[] = [['http'], ['http', 'server'], ['http', 'server', 'location']];
+
 /**
  * Places a file that no checked file includes: nginx.conf and files with top-level
  * `http`/`events` are the main file; files in the conf.d and sites-available/-enabled
- * folders are read inside http;
- * otherwise the top-level directives decide (a `location` at top level means a server
- * snippet, `server` or `upstream` an http fragment).
+ * folders are read inside http; any other fragment (a snippet) goes where most of its
+ * top-level directives are allowed, the outermost such place on a tie.
  */
-export function placeByPath(path: string, file: NginxFile): Placement {
+export function placeByPath(path: string, file: NginxFile, allowedIn: (name: string) => readonly NginxContext[]): Placement {
   const parts = path.split('/');
   const name = parts[parts.length - 1] ?? '';
-  const topLevel = new Set(file.directives.map((directive) => directive.name));
-  if (name === 'nginx.conf' || topLevel.has('http') || topLevel.has('events')) {
+  const topLevel = file.directives.map((directive) => directive.name);
+  if (name === 'nginx.conf' || topLevel.includes('http') || topLevel.includes('events')) {
     return { chain: [], reason: 'read as the main configuration file' };
   }
   const folder = parts.slice(0, -1).reverse().find((part) => HTTP_FOLDERS.includes(part));
   if (folder) return { chain: ['http'], reason: `checked as if inside http { } because it is in ${folder}/` };
-  if (topLevel.has('location') || topLevel.has('listen') || topLevel.has('server_name')) {
-    return { chain: ['http', 'server'], reason: 'checked as if inside server { } because it holds location, listen or server_name at its top level' };
+  let best = FRAGMENT_CHAINS[0]!;
+  let bestScore = -1;
+  for (const chain of FRAGMENT_CHAINS) {
+    const context = contextOf(chain) as NginxContext;
+    const score = topLevel.filter((directive) => allowedIn(directive).includes(context)).length;
+    if (score > bestScore) {
+      best = chain;
+      bestScore = score;
+    }
   }
-  if (topLevel.has('server') || topLevel.has('upstream') || topLevel.has('map') || topLevel.has('limit_req_zone')) {
-    return { chain: ['http'], reason: 'checked as if inside http { } because it holds server or upstream blocks at its top level' };
-  }
-  return { chain: ['http'], reason: 'checked as if inside http { }, where site fragments are usually included' };
+  const where = best[best.length - 1]!;
+  return { chain: best, reason: `checked as if inside ${where} { }, where its directives belong` };
 }

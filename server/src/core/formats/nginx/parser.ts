@@ -195,8 +195,8 @@ class NginxReader {
   }
 
   private endOfFile(): void {
-    const end = this.text.length;
-    const atEnd = { start: Math.max(0, end - 1), end };
+    // nginx names the line the end of the file is on, after the last line break.
+    const atEnd = { start: this.text.length, end: this.text.length };
     if (this.words.length > 0) {
       const directive = this.startDirective();
       this.problems.push({ span: directive.span, message: 'unexpected end of file, expecting ";" or "}"' });

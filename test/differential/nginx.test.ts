@@ -1,0 +1,69 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { run } from '../../server/src/cli/main';
+import { requireOracle } from '../helpers/oracles';
+
+interface JsonFinding {
+  rule: string;
+  severity: string;
+  range: { start: { line: number }; end: { line: number } };
+}
+
+function deploylintJson(paths: string[]): { files: { path: string; findings: JsonFinding[] }[] } {
+  let stdout = '';
+  run(['--format', 'json', '--fail-on', 'none', ...paths], { stdout: (text) => (stdout += text), stderr: () => undefined, isTerminal: false, cwd: '/' });
+  return JSON.parse(stdout);
+}
+
+/** nginx -t on one file with its own prefix; the 1-based line of the error nginx names, or undefined when it accepts. */
+function nginxTest(config: string, prefix: string): { ok: boolean; line?: number; output: string } {
+  const result = spawnSync('nginx', ['-t', '-q', '-c', config, '-p', prefix, '-g', 'pid /dev/null;'], { encoding: 'utf8' });
+  const output = `${result.stdout}${result.stderr}`;
+  const line = /:(\d+)\s*$/m.exec(output.split('\n').find((l) => l.includes('[emerg]')) ?? '')?.[1];
+  return { ok: result.status === 0, ...(line ? { line: Number(line) } : {}), output };
+}
+
+describe('nginx: deploylint agrees with nginx -t', function () {
+  this.timeout(60_000);
+
+  it('reports no error on Debian\'s packaged /etc/nginx, which nginx -t accepts', function () {
+    if (!requireOracle(this, 'nginx', ['-v']) || !existsSync('/etc/nginx/nginx.conf')) return;
+    assert.equal(spawnSync('nginx', ['-t', '-q'], { encoding: 'utf8' }).status, 0, 'nginx -t accepts /etc/nginx');
+    const report = deploylintJson(['/etc/nginx']);
+    const errors = report.files.flatMap((file) => file.findings.filter((f) => f.severity === 'error').map((f) => `${file.path}:${f.range.start.line + 1} ${f.rule}`));
+    assert.deepEqual(errors, []);
+    assert.ok(report.files.length >= 3, 'the tree was read');
+  });
+
+  it('on a corpus: an error exactly where nginx -t rejects, on the line nginx names', function () {
+    if (!requireOracle(this, 'nginx', ['-v'])) return;
+    const corpus = 'test/fixtures/nginx-corpus';
+    const prefix = mkdtempSync(join(tmpdir(), 'deploylint-nginx-'));
+    mkdirSync(join(prefix, 'logs'));
+    try {
+      const disagreements: string[] = [];
+      for (const name of readdirSync(corpus).sort()) {
+        const config = join(prefix, name);
+        writeFileSync(config, readFileSync(join(corpus, name)));
+        const oracle = nginxTest(config, `${prefix}/`);
+        const ours = deploylintJson([config]).files[0]!.findings.filter((f) => f.severity === 'error');
+        const ourLines = ours.map((f) => `${f.range.start.line + 1}-${f.range.end.line + 1}`);
+        // nginx names the line a statement ends on; a finding that covers it agrees.
+        const covers = (line: number) => ours.some((f) => f.range.start.line + 1 <= line && line <= f.range.end.line + 1);
+        if (oracle.ok && ours.length > 0) disagreements.push(`${name}: nginx accepts it, deploylint reports ${ours.map((f) => f.rule).join(', ')}`);
+        if (!oracle.ok && ours.length === 0) disagreements.push(`${name}: nginx rejects it (${oracle.output.trim()}), deploylint reports no error`);
+        if (!oracle.ok && oracle.line !== undefined && ours.length > 0 && !covers(oracle.line)) {
+          disagreements.push(`${name}: nginx names line ${oracle.line}, deploylint lines ${ourLines.join(', ')}`);
+        }
+        // Our name for the file says which way it should go.
+        if (name.startsWith('valid-') !== oracle.ok) disagreements.push(`${name}: nginx -t says ${oracle.ok ? 'ok' : oracle.output.trim()}`);
+      }
+      assert.deepEqual(disagreements, []);
+    } finally {
+      rmSync(prefix, { recursive: true, force: true });
+    }
+  });
+});

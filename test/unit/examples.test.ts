@@ -1,0 +1,57 @@
+import assert from 'node:assert/strict';
+import { run } from '../../server/src/cli/main';
+
+/**
+ * The seed systems in examples/ and what the generic rules must find in them. The
+ * main job a newcomer runs (`npx deploylint examples/`) prints these.
+ */
+describe('deploylint examples/ (the seed systems)', () => {
+  let stdout = '';
+  let code = -1;
+  before(() => {
+    code = run(['--format', 'json', 'examples'], { stdout: (text) => (stdout += text), stderr: () => undefined, isTerminal: false, cwd: process.cwd() });
+  });
+
+  const findings = (path: string) => {
+    const file = (JSON.parse(stdout) as { files: { path: string; findings: { rule: string; range: { start: { line: number } } }[] }[] }).files.find((f) => f.path === path);
+    assert.ok(file, `${path} was checked`);
+    return file.findings.map((finding) => `${finding.range.start.line + 1} ${finding.rule}`);
+  };
+
+  it('exits 1: the seeds have real problems', () => assert.equal(code, 1));
+
+  it('PXE server (seed 002): three duplicates and the unknown max_worker_memory', () => {
+    assert.deepEqual(findings('examples/nutanix-pxe/gunicorn.conf.py'), [
+      '29 gunicorn/duplicate-setting',
+      '47 gunicorn/unknown-setting',
+      '47 gunicorn/duplicate-setting',
+      '48 gunicorn/duplicate-setting',
+      '66 gunicorn/unknown-setting',
+    ]);
+  });
+
+  it('Trunk8 (seed 003): both limit_req_zone lines inside server', () => {
+    assert.deepEqual(
+      findings('examples/trunk8/nginx/sites-available/trunk8').filter((f) => !f.endsWith('nginx/include')),
+      ['40 nginx/not-allowed-here', '41 nginx/not-allowed-here'],
+    );
+  });
+
+  it('NetMonitor (seed 001): its fragment with top-level upstream and server has no context error', () => {
+    assert.deepEqual(findings('examples/netmonitor/netmonitor-dashboard.nginx'), []);
+  });
+
+  it('lists every file it checked, with its kind', () => {
+    const files = (JSON.parse(stdout) as { files: { path: string; kind: string }[] }).files.map((f) => `${f.kind} ${f.path}`);
+    for (const expected of [
+      'gunicorn examples/nutanix-pxe/gunicorn.conf.py',
+      'systemd examples/nutanix-pxe/nutanix-pxe.service',
+      'systemd examples/trunk8/trunk8.service',
+      'nginx examples/trunk8/nginx/nginx.conf',
+      'nginx examples/lernmanager/lernmanager.nginx',
+      'hostspec examples/lernmanager/.deploylint.ini',
+    ]) {
+      assert.ok(files.includes(expected), `${expected} in ${files.join(', ')}`);
+    }
+  });
+});
