@@ -16,6 +16,8 @@ export interface Collected {
   readonly boms: ReadonlySet<string>;
   /** One-line messages about paths that could not be read; each makes the run exit 2. */
   readonly errors: string[];
+  /** Things worth saying that are not failures (a link leading out of the named folders). */
+  readonly notes: string[];
 }
 
 /**
@@ -31,10 +33,13 @@ export function collectDocuments(
   const documents: DocumentInput[] = [];
   const boms = new Set<string>();
   const errors: string[] = [];
+  const notes: string[] = [];
   const seen = new Set<string>();
 
   const take = (path: string, explicit: boolean) => {
     const real = safeRealpath(path) ?? path;
+    // systemd masks a unit by linking it to /dev/null: there is nothing to check.
+    if (real === '/dev/null') return;
     if (seen.has(real)) return;
     seen.add(real);
     const head = explicit || mightBeChecked(path) ? readHead(path) : undefined;
@@ -46,8 +51,10 @@ export function collectDocuments(
     }
     const file = access.readDecoded(path);
     if (!file.ok) {
-      // A binary file met while walking a folder is simply not a configuration file.
-      if (explicit || file.reason !== 'binary') errors.push(file.message);
+      // Met while walking a folder: a binary file is simply not a configuration file, and
+      // a link out of the folder is deliberately not followed.
+      if (!explicit && file.reason === 'outside') notes.push(`${path}: links outside the checked folders, not followed`);
+      else if (explicit || file.reason !== 'binary') errors.push(file.message);
       return;
     }
     if (file.bom) boms.add(path);
@@ -70,7 +77,7 @@ export function collectDocuments(
     }
   }
   documents.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  return { documents, boms, errors };
+  return { documents, boms, errors, notes };
 }
 
 function walk(root: string, take: (path: string, explicit: boolean) => void, errors: string[]): void {

@@ -48,6 +48,7 @@ function check(options: CliOptions, streams: Streams): number {
   const access = new DiskAccess(options.paths.map((path) => resolve(streams.cwd, path)));
   const collected = collectDocuments(options.paths, streams.cwd, access, linter.isNginxDirective);
   for (const error of collected.errors) streams.stderr(`deploylint: ${error}\n`);
+  for (const note of collected.notes) streams.stderr(`deploylint: note: ${note}\n`);
   if (collected.documents.length === 0 && collected.errors.length === 0) {
     streams.stderr(`deploylint: no gunicorn, systemd or nginx files found in ${options.paths.join(', ')}\n`);
     return 2;

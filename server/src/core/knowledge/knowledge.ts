@@ -147,6 +147,23 @@ export class NginxIndex {
     return this.byName.get(name) ?? [];
   }
 
+  private readonly availableByRelease = new Map<Version, Map<string, readonly NginxDirective[]>>();
+
+  /** The entries for a name that exist in a release (cached: rules ask for every directive). */
+  availableIn(name: string, release: Version): readonly NginxDirective[] {
+    let byName = this.availableByRelease.get(release);
+    if (!byName) {
+      byName = new Map();
+      this.availableByRelease.set(release, byName);
+    }
+    let entries = byName.get(name);
+    if (!entries) {
+      entries = this.named(name).filter((entry) => availableIn(entry, release));
+      byName.set(name, entries);
+    }
+    return entries;
+  }
+
   get names(): IterableIterator<string> {
     return this.byName.keys();
   }

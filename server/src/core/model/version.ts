@@ -4,10 +4,15 @@
  */
 export type Version = string;
 
+/** Releases are compared constantly (every directive, every rule) and are few: parse each once. */
+const parsed = new Map<string, number[] | undefined>();
+
 export function parseVersion(text: string): number[] | undefined {
+  if (parsed.has(text)) return parsed.get(text);
   const trimmed = text.trim();
-  if (!/^\d+(\.\d+){0,3}$/.test(trimmed)) return undefined;
-  return trimmed.split('.').map(Number);
+  const parts = /^\d+(\.\d+){0,3}$/.test(trimmed) ? trimmed.split('.').map(Number) : undefined;
+  if (parsed.size < 10_000) parsed.set(text, parts);
+  return parts;
 }
 
 export function compareVersions(a: Version, b: Version): number {

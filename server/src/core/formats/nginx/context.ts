@@ -14,17 +14,17 @@ export const OPAQUE_BLOCKS: ReadonlySet<string> = new Set(['types', 'map', 'geo'
  * nginx itself would have refused (the outer mistake is reported where it is).
  */
 export function contextOf(chain: readonly string[]): NginxContext | 'opaque' | undefined {
-  let context: NginxContext = 'main';
+  let context: NginxContext | 'opaque' | undefined = 'main';
   for (const block of chain) {
-    if (OPAQUE_BLOCKS.has(block)) return 'opaque';
-    const next = enter(context, block);
-    if (!next) return undefined;
-    context = next;
+    context = enterBlock(context, block);
+    if (context === undefined || context === 'opaque') return context;
   }
   return context;
 }
 
-function enter(context: NginxContext, block: string): NginxContext | undefined {
+/** The context inside a block opened in `context`. */
+export function enterBlock(context: NginxContext, block: string): NginxContext | 'opaque' | undefined {
+  if (OPAQUE_BLOCKS.has(block)) return 'opaque';
   switch (block) {
     case 'events':
       return context === 'main' ? 'events' : undefined;

@@ -1,8 +1,7 @@
 import type { RuleContext } from '../../engine/rule';
-import { contextOf } from '../../formats/nginx/context';
+import { contextOf, enterBlock } from '../../formats/nginx/context';
 import type { NginxDirective, NginxFile } from '../../formats/nginx/model';
 import { walkNginx } from '../../formats/nginx/walk';
-import { availableIn } from '../../knowledge/knowledge';
 import type { NginxContext, NginxDirective as DirectiveEntry } from '../../knowledge/types';
 
 /**
@@ -17,20 +16,25 @@ export function walkPlaced(
   visit: (directive: NginxDirective, ancestors: readonly NginxDirective[], where: NginxContext) => void,
 ): void {
   const chain = context.workspace.nginx.placement(context.document).chain;
+  const top = contextOf(chain);
+  // The context inside each block, computed once per block rather than once per directive.
+  const inside = new Map<NginxDirective, NginxContext | 'opaque' | undefined>();
   walkNginx(file.directives, (directive, ancestors) => {
-    const where = contextOf([...chain, ...ancestors.map((ancestor) => ancestor.name)]);
+    const parent = ancestors[ancestors.length - 1];
+    const where = parent ? inside.get(parent) : top;
+    if (directive.block) inside.set(directive, where === undefined || where === 'opaque' ? where : enterBlock(where, directive.name));
     if (where === undefined || where === 'opaque') return;
     visit(directive, ancestors, where);
   });
 }
 
 /** The table's entries for a name that exist in the target release. */
-export function availableEntries(name: string, context: RuleContext): DirectiveEntry[] {
-  return context.knowledge.nginx.named(name).filter((entry) => availableIn(entry, context.targets.nginx));
+export function availableEntries(name: string, context: RuleContext): readonly DirectiveEntry[] {
+  return context.knowledge.nginx.availableIn(name, context.targets.nginx);
 }
 
 /** Entries of a name that may appear in a context. */
-export function entriesAllowedIn(name: string, where: NginxContext, context: RuleContext): DirectiveEntry[] {
+export function entriesAllowedIn(name: string, where: NginxContext, context: RuleContext): readonly DirectiveEntry[] {
   return availableEntries(name, context).filter((entry) => entry.contexts.includes(where));
 }
 
