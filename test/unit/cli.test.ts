@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Ajv from 'ajv-draft-04';
+import addFormats from 'ajv-formats';
 import { run } from '../../server/src/cli/main';
 
 interface Outcome {
@@ -119,6 +120,7 @@ describe('deploylint (command line)', () => {
     const log = JSON.parse(stdout);
     const schema = JSON.parse(readFileSync(require.resolve('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json'), 'utf8'));
     const ajv = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false });
+    addFormats(ajv);
     const valid = ajv.validate(schema, log);
     assert.equal(valid, true, JSON.stringify(ajv.errors, null, 2));
     const results = log.runs[0].results;

@@ -4,11 +4,11 @@ import { parseGunicornConfig } from '../../server/src/core/formats/gunicorn/conf
 import { evaluate, toPython } from '../../server/src/core/formats/gunicorn/value';
 import { underlined } from '../helpers/text';
 
-const fixture = (name: string) => readFileSync(`test/fixtures/gunicorn/${name}`, 'utf8');
+const example = (path: string) => readFileSync(`examples/${path}`, 'utf8');
 
 describe('parseGunicornConfig', () => {
   it('reads the PXE server config of seed 002 with every binding and its exact span', () => {
-    const text = fixture('nutanix-pxe.gunicorn.conf.py');
+    const text = example('nutanix-pxe/gunicorn.conf.py');
     const config = parseGunicornConfig(text);
     assert.deepEqual(config.problems, []);
     const names = config.bindings.map((binding) => binding.name);

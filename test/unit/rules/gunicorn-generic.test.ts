@@ -4,7 +4,7 @@ import { assertFixRoundTrip, findingsOf, seen } from '../../helpers/lint';
 
 const CONFIG = '/srv/app/gunicorn.conf.py';
 const UNIT = '/srv/app/app.service';
-const pxe = readFileSync('test/fixtures/gunicorn/nutanix-pxe.gunicorn.conf.py', 'utf8');
+const pxe = readFileSync('examples/nutanix-pxe/gunicorn.conf.py', 'utf8');
 
 const unitRunning = (command: string) =>
   `[Unit]\nDescription=app\n\n[Service]\nExecStart=${command}\n\n[Install]\nWantedBy=multi-user.target\n`;
@@ -243,5 +243,20 @@ describe('gunicorn/syntax', () => {
 
   it('is silent on a valid file', () => {
     assert.deepEqual(seen(rule, CONFIG, pxe), []);
+  });
+});
+
+describe('GUNICORN_CMD_ARGS', () => {
+  it('is read from Environment= and checked like a command line', () => {
+    const text = unitRunning('/usr/bin/gunicorn app:app').replace('[Service]\n', '[Service]\nEnvironment="GUNICORN_CMD_ARGS=--workers 0 --max-worker-memory 5"\n');
+    assert.deepEqual(seen('gunicorn/invalid-value', UNIT, text).map((f) => [f.underlined, f.message]), [
+      ['0', 'workers = 0 leaves gunicorn with nothing to serve requests; use at least 1'],
+    ]);
+    assert.deepEqual(seen('gunicorn/unknown-setting', UNIT, text).map((f) => f.underlined), ['--max-worker-memory']);
+  });
+
+  it('is read from the environment prefix of a Procfile command', () => {
+    const text = 'web: GUNICORN_CMD_ARGS="--threads -1" gunicorn app:app\n';
+    assert.deepEqual(seen('gunicorn/invalid-value', '/srv/app/Procfile', text).map((f) => f.underlined), ['-1']);
   });
 });

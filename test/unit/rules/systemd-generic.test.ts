@@ -34,6 +34,10 @@ describe('systemd/wrong-section', () => {
     ]);
     assert.equal(assertFixRoundTrip(rule, UNIT, text), unit('ExecStart=/usr/bin/app\nRestart=always\n'));
   });
+
+  it('is silent on keys in their own sections, and on keys no section knows', () => {
+    assert.deepEqual(seen(rule, UNIT, unit('ExecStart=/usr/bin/app\nRestart=always\nNotAKey=1\n', 'Description=app\nAfter=network.target\n')), []);
+  });
 });
 
 describe('systemd/not-in-target-version', () => {

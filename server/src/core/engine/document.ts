@@ -1,14 +1,12 @@
-import type { Comment, SyntaxProblem, Word } from '../formats/common';
-import { findGunicornProgram, parseGunicornArguments, type GunicornCommand } from '../formats/gunicorn/command-line';
+import type { Comment, SyntaxProblem } from '../formats/common';
+import type { GunicornCommand } from '../formats/gunicorn/command-line';
 import { parseGunicornConfig } from '../formats/gunicorn/config-parser';
 import type { GunicornConfig } from '../formats/gunicorn/model';
 import { parseNginx } from '../formats/nginx/parser';
 import type { NginxFile } from '../formats/nginx/model';
-import { dockerfileCommands } from '../formats/shell/dockerfile';
-import { splitShell } from '../formats/shell/words';
 import { parseUnit } from '../formats/systemd/parser';
 import type { UnitEntry, UnitFile } from '../formats/systemd/model';
-import { gunicornCommandsInUnit } from './unit-commands';
+import { gunicornCommandsInScript, gunicornCommandsInUnit } from './gunicorn-commands';
 import type { Knowledge } from '../knowledge/knowledge';
 import type { FileKind } from '../model/finding';
 import { SourceText } from '../text/source-text';
@@ -69,11 +67,11 @@ export function parseDocument(input: DocumentInput, knowledge: Knowledge): Parse
         const config = parseGunicornConfig(input.text);
         return { ...base, gunicornConfig: config, gunicornCommands: [], comments: config.comments };
       }
-      return { ...base, gunicornCommands: commandsInShellText(input.text, holderName(input.path), knowledge), comments: [] };
+      return { ...base, gunicornCommands: gunicornCommandsInScript(input.text, holderName(input.path), knowledge.gunicorn), comments: [] };
     }
     case 'systemd': {
       const unit = parseUnit(input.text);
-      return { ...base, unit, gunicornCommands: gunicornCommandsInUnit(unit, knowledge.gunicorn), comments: unit.comments };
+      return { ...base, unit, gunicornCommands: gunicornCommandsInUnit(input.text, unit, knowledge.gunicorn), comments: unit.comments };
     }
     case 'nginx': {
       const nginx = parseNginx(input.text);
@@ -87,21 +85,4 @@ export function parseDocument(input: DocumentInput, knowledge: Knowledge): Parse
 function holderName(path: string): string {
   const name = path.slice(path.lastIndexOf('/') + 1);
   return name === 'Procfile' ? 'Procfile' : /dockerfile|containerfile/i.test(name) ? name : 'shell script';
-}
-
-/** Gunicorn command lines in a Procfile, a shell script or a Dockerfile's RUN/CMD lines. */
-function commandsInShellText(text: string, holder: string, knowledge: Knowledge): GunicornCommandSite[] {
-  const commands: (readonly Word[])[] =
-    holder === 'Procfile' || holder === 'shell script'
-      ? splitShell(text).commands.map((command) => command.words)
-      : dockerfileCommands(text);
-  const sites: GunicornCommandSite[] = [];
-  for (let words of commands) {
-    // A Procfile line starts with its process type: "web: gunicorn app:app".
-    if (holder === 'Procfile' && words[0]?.text.endsWith(':')) words = words.slice(1);
-    const programIndex = findGunicornProgram(words);
-    if (programIndex === undefined) continue;
-    sites.push({ command: parseGunicornArguments(words, programIndex, knowledge.gunicorn), holder });
-  }
-  return sites;
 }

@@ -86,14 +86,12 @@ export class GunicornIndex implements GunicornFlags {
 }
 
 export class SystemdIndex {
-  private readonly byName = new Map<string, SystemdDirective[]>();
+  private readonly byName: ReadonlyMap<string, readonly SystemdDirective[]>;
   private readonly bySection = new Map<string, string[]>();
 
   constructor(readonly table: SystemdKnowledge) {
+    this.byName = byName(table.directives);
     for (const directive of table.directives) {
-      const list = this.byName.get(directive.name);
-      if (list) list.push(directive);
-      else this.byName.set(directive.name, [directive]);
       for (const section of directive.sections) {
         const names = this.bySection.get(section);
         if (names) names.push(directive.name);
@@ -128,14 +126,10 @@ export class SystemdIndex {
 }
 
 export class NginxIndex {
-  private readonly byName = new Map<string, NginxDirective[]>();
+  private readonly byName: ReadonlyMap<string, readonly NginxDirective[]>;
 
   constructor(readonly table: NginxKnowledge) {
-    for (const directive of table.directives) {
-      const list = this.byName.get(directive.name);
-      if (list) list.push(directive);
-      else this.byName.set(directive.name, [directive]);
-    }
+    this.byName = byName(table.directives);
   }
 
   get stable(): Version {
@@ -169,3 +163,14 @@ export class NginxIndex {
   }
 }
 
+
+/** Entries grouped by name, in table order. */
+function byName<T extends { readonly name: string }>(entries: readonly T[]): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const entry of entries) {
+    const group = groups.get(entry.name);
+    if (group) group.push(entry);
+    else groups.set(entry.name, [entry]);
+  }
+  return groups;
+}

@@ -19,14 +19,17 @@ export interface FlagSpec {
   readonly value: 'required' | 'optional' | 'none';
 }
 
-/** One gunicorn invocation found in a command line. */
+/** One gunicorn invocation found in a command line, or the options of GUNICORN_CMD_ARGS. */
 export interface GunicornCommand {
-  /** The word that runs gunicorn (`gunicorn`, `/opt/venv/bin/gunicorn`, or `-m gunicorn`'s module word). */
-  readonly program: Word;
+  /**
+   * The word that runs gunicorn (`gunicorn`, `/opt/venv/bin/gunicorn`, or `-m gunicorn`'s
+   * module word); absent for GUNICORN_CMD_ARGS, which holds options only.
+   */
+  readonly program?: Word;
   readonly options: readonly CommandOption[];
   /** The WSGI application argument, `module:callable`. */
   readonly app?: Word;
-  /** Every word from the program to the end, for fixes that rewrite the command. */
+  /** Every word from the program (or first option) to the end, for fixes that rewrite the command. */
   readonly span: Span;
   readonly problems: readonly CommandProblem[];
 }
@@ -100,13 +103,24 @@ function baseName(path: string): string {
  * words (the first is the application).
  */
 export function parseGunicornArguments(words: readonly Word[], programIndex: number, flags: GunicornFlags): GunicornCommand {
-  const program = words[programIndex]!;
+  return parseOptions(words, programIndex + 1, flags, words[programIndex]!);
+}
+
+/**
+ * Reads GUNICORN_CMD_ARGS: gunicorn splits it with shlex and parses it like its command
+ * line, between the config file and the real command line in precedence.
+ */
+export function parseGunicornCmdArgs(words: readonly Word[], flags: GunicornFlags): GunicornCommand | undefined {
+  return words.length === 0 ? undefined : parseOptions(words, 0, flags, undefined);
+}
+
+function parseOptions(words: readonly Word[], firstOption: number, flags: GunicornFlags, program: Word | undefined): GunicornCommand {
   const options: CommandOption[] = [];
   const problems: CommandProblem[] = [];
   let app: Word | undefined;
   let optionsEnded = false;
 
-  for (let index = programIndex + 1; index < words.length; index++) {
+  for (let index = firstOption; index < words.length; index++) {
     const word = words[index]!;
     const text = word.text;
     if (optionsEnded || !text.startsWith('-') || text === '-' || isNegativeNumber(text)) {
@@ -186,12 +200,13 @@ export function parseGunicornArguments(words: readonly Word[], programIndex: num
     }
   }
 
+  const first = program ?? words[0]!;
   const last = words[words.length - 1]!;
   return {
-    program,
+    ...(program ? { program } : {}),
     options,
     ...(app ? { app } : {}),
-    span: { start: program.span.start, end: last.span.end },
+    span: { start: first.span.start, end: last.span.end },
     problems,
   };
 }

@@ -1,3 +1,5 @@
+import { C_ESCAPES } from '../escapes';
+
 /**
  * Decoding Python literals as CPython reads them, for the constant values of a config
  * file. Returns undefined for what is not a plain constant (f-strings, bytes, complex).
@@ -51,19 +53,6 @@ export function decodeString(literal: string): string | undefined {
   return raw ? body : unescapePython(body);
 }
 
-const SIMPLE_ESCAPES: Readonly<Record<string, string>> = {
-  '\\': '\\',
-  "'": "'",
-  '"': '"',
-  a: '\x07',
-  b: '\b',
-  f: '\f',
-  n: '\n',
-  r: '\r',
-  t: '\t',
-  v: '\v',
-};
-
 /** Resolves backslash escapes as a non-raw Python string literal does. */
 export function unescapePython(body: string): string {
   let out = '';
@@ -78,7 +67,7 @@ export function unescapePython(body: string): string {
       i++; // a backslash-newline joins lines and adds nothing
       continue;
     }
-    const simple = SIMPLE_ESCAPES[next];
+    const simple = C_ESCAPES[next];
     if (simple !== undefined) {
       out += simple;
       i++;

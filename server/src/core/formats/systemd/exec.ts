@@ -1,5 +1,5 @@
-import type { Span } from '../../text/source-text';
 import type { SyntaxProblem, Word } from '../common';
+import { C_ESCAPES } from '../escapes';
 import type { UnitEntry } from './model';
 import { valueToSource } from './parser';
 
@@ -13,39 +13,56 @@ export interface ExecCommand {
 
 const PREFIX_CHARACTERS = new Set(['-', '@', ':', '+', '!', '|']);
 
-const C_ESCAPES: Readonly<Record<string, string>> = {
-  a: '\x07',
-  b: '\b',
-  f: '\f',
-  n: '\n',
-  r: '\r',
-  t: '\t',
-  v: '\v',
-  s: ' ',
-  '\\': '\\',
-  '"': '"',
-  "'": "'",
-};
+/** systemd's escapes: C's, plus `\s` for a space. */
+const UNIT_ESCAPES: Readonly<Record<string, string>> = { ...C_ESCAPES, s: ' ' };
 
 /**
- * Splits an `ExecStart=`-style value into commands and words as systemd does: words are
- * separated by blanks, double and single quotes group (anywhere in a word), C escapes
- * are resolved, a lone unquoted `;` ends a command and `\;` is a literal semicolon.
- * Spans point into the source file, across continuation lines.
+ * Splits an `ExecStart=`-style value into commands and words as systemd does: a lone
+ * unquoted `;` ends a command, `\;` is a literal semicolon, and the first word of each
+ * command may carry prefixes. Spans point into the source file, across continuation lines.
  */
 export function splitExecValue(entry: UnitEntry): { commands: ExecCommand[]; problems: SyntaxProblem[] } {
-  const value = entry.value;
+  const { words, problems } = splitUnitWords(entry);
   const commands: ExecCommand[] = [];
-  const problems: SyntaxProblem[] = [];
   let argv: Word[] = [];
   let prefixes = '';
+  for (const word of words) {
+    if (word.raw === ';') {
+      if (argv.length > 0) commands.push({ prefixes, argv });
+      argv = [];
+      prefixes = '';
+      continue;
+    }
+    if (argv.length === 0) {
+      // The first word carries the prefixes; the program is what follows them.
+      let prefixLength = 0;
+      while (prefixLength < word.raw.length && PREFIX_CHARACTERS.has(word.raw[prefixLength]!)) prefixLength++;
+      prefixes = word.raw.slice(0, prefixLength);
+      argv.push({ text: word.text.slice(prefixLength), span: valueToSource(entry, word.valueStart + prefixLength, word.valueEnd) });
+    } else {
+      argv.push({ text: word.text, span: word.span });
+    }
+  }
+  if (argv.length > 0) commands.push({ prefixes, argv });
+  return { commands, problems };
+}
 
-  const finish = () => {
-    if (argv.length > 0) commands.push({ prefixes, argv });
-    argv = [];
-    prefixes = '';
-  };
+/** A word of a unit value, with where it sits in the value and as written. */
+export interface UnitWord extends Word {
+  readonly raw: string;
+  readonly valueStart: number;
+  readonly valueEnd: number;
+}
 
+/**
+ * Splits a unit value into words the way systemd's extract_first_word does for Exec*=
+ * and Environment=: blanks separate, double and single quotes group (anywhere in a
+ * word), C escapes are resolved.
+ */
+export function splitUnitWords(entry: UnitEntry): { words: UnitWord[]; problems: SyntaxProblem[] } {
+  const value = entry.value;
+  const words: UnitWord[] = [];
+  const problems: SyntaxProblem[] = [];
   let index = 0;
   while (index < value.length) {
     const code = value.charCodeAt(index);
@@ -56,7 +73,7 @@ export function splitExecValue(entry: UnitEntry): { commands: ExecCommand[]; pro
     const start = index;
     let text = '';
     let quote: string | undefined;
-    let unterminatedAt: number | undefined;
+    let openedAt = 0;
     while (index < value.length) {
       const char = value[index]!;
       if (quote === undefined && (char === ' ' || char === '\t')) break;
@@ -73,39 +90,24 @@ export function splitExecValue(entry: UnitEntry): { commands: ExecCommand[]; pro
       }
       if (quote === undefined && (char === '"' || char === "'")) {
         quote = char;
-        unterminatedAt = index;
+        openedAt = index;
         index++;
         continue;
       }
       text += char;
       index++;
     }
-    if (quote !== undefined && unterminatedAt !== undefined) {
-      problems.push({ span: valueToSource(entry, unterminatedAt, unterminatedAt + 1), message: 'Unbalanced quoting: systemd ignores this command line' });
+    if (quote !== undefined) {
+      problems.push({ span: valueToSource(entry, openedAt, openedAt + 1), message: 'Unbalanced quoting: systemd ignores this line' });
     }
-    const raw = value.slice(start, index);
-    if (raw === ';') {
-      finish();
-      continue;
-    }
-    let span: Span = valueToSource(entry, start, index);
-    if (argv.length === 0) {
-      // The first word carries the prefixes; the program is what follows them.
-      let prefixLength = 0;
-      while (prefixLength < raw.length && PREFIX_CHARACTERS.has(raw[prefixLength]!)) prefixLength++;
-      prefixes = raw.slice(0, prefixLength);
-      text = text.slice(prefixLength);
-      span = valueToSource(entry, start + prefixLength, index);
-    }
-    argv.push({ text, span });
+    words.push({ text, raw: value.slice(start, index), span: valueToSource(entry, start, index), valueStart: start, valueEnd: index });
   }
-  finish();
-  return { commands, problems };
+  return { words, problems };
 }
 
 function decodeEscape(value: string, at: number): { text: string; next: number } {
   const char = value[at]!;
-  const simple = C_ESCAPES[char];
+  const simple = UNIT_ESCAPES[char];
   if (simple !== undefined) return { text: simple, next: at + 1 };
   if (char === ';') return { text: ';', next: at + 1 };
   const hexLength = char === 'x' ? 2 : char === 'u' ? 4 : char === 'U' ? 8 : 0;
