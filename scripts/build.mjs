@@ -19,4 +19,7 @@ const common = {
   define: { DEPLOYLINT_VERSION: JSON.stringify(version) },
 };
 
-await build({ ...common, entryPoints: { cli: 'server/src/cli/main.ts' }, outdir: 'dist' });
+await Promise.all([
+  build({ ...common, entryPoints: { cli: 'server/src/cli/main.ts' }, outdir: 'dist' }),
+  build({ ...common, entryPoints: { server: 'server/src/lsp/main.ts' }, outdir: 'dist' }),
+]);

@@ -6,7 +6,7 @@ import { Linter } from '../core/linter';
 import { severityRank } from '../core/model/finding';
 import { parseArguments, USAGE, type CliOptions } from './arguments';
 import { collectDocuments } from './collect';
-import { describeError, DiskAccess } from './disk-access';
+import { describeError, DiskAccess } from '../node/disk-access';
 import { applySafeFixes, type AppliedFix } from './fix';
 import { formatJson } from './formats/json';
 import { displayPath } from './formats/report';

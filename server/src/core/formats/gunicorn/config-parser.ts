@@ -50,8 +50,10 @@ class ConfigReader {
   read(): GunicornConfig {
     this.readStatements(this.tree.topNode);
     const namesRead = this.scanTree();
+    const broken = (binding: ConfigBinding) =>
+      this.problems.some((problem) => problem.span.start < binding.statementSpan.end && problem.span.end > binding.statementSpan.start);
     return {
-      bindings: this.bindings,
+      bindings: this.bindings.map((binding) => (broken(binding) ? { ...binding, broken: true } : binding)),
       imports: this.imports,
       namesRead,
       comments: this.comments,

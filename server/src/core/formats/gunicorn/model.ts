@@ -37,6 +37,8 @@ export interface ConfigBinding {
   readonly augmented: boolean;
   /** More than one name bound by the statement (`a = b = 1`, `a, b = 1, 2`). */
   readonly sharedStatement: boolean;
+  /** The statement holds a syntax error: what it binds is the parser's guess. */
+  readonly broken?: boolean;
   /** For functions and lambdas: parameters, with their span. */
   readonly parameters?: readonly ParameterNode[];
   /** For functions and lambdas: `param.attribute` reads in the body. */

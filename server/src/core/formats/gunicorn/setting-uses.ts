@@ -32,7 +32,8 @@ export function configSettingUses(config: GunicornConfig, gunicorn: GunicornInde
   const uses: SettingUse[] = [];
   for (const binding of config.bindings) {
     const setting = gunicorn.setting(binding.name);
-    if (!setting) continue;
+    // A statement with a syntax error binds whatever the parser guessed: nothing to judge.
+    if (!setting || binding.broken) continue;
     uses.push({
       setting,
       value: binding.value,

@@ -12,7 +12,7 @@ export const hookSignature: Rule = {
     const gunicorn = context.knowledge.gunicorn;
     const hooks = gunicorn.settings.filter((setting) => setting.type === 'callable' && setting.arity !== undefined);
     for (const binding of config.bindings) {
-      if (!binding.parameters) continue;
+      if (!binding.parameters || binding.broken) continue;
       const hook = gunicorn.setting(binding.name);
       if (hook?.type === 'callable' && hook.arity !== undefined) {
         checkArity(binding, hook, context);

@@ -1,0 +1,110 @@
+import { pathToFileURL } from 'node:url';
+import {
+  CodeAction,
+  CodeActionKind,
+  CompletionItemKind,
+  DiagnosticSeverity,
+  SymbolKind,
+  type CompletionItem,
+  type Diagnostic,
+  type DocumentSymbol,
+  type TextEdit,
+  type WorkspaceEdit,
+} from 'vscode-languageserver/node';
+import { ruleDocsUrl } from '../core/engine/rule-docs';
+import type { CompletionEntry } from '../core/features/completion';
+import type { OutlineSymbol } from '../core/features/outline';
+import type { FileEdit, Finding, Fix, Severity } from '../core/model/finding';
+import type { SourceText } from '../core/text/source-text';
+
+const SEVERITY: Record<Severity, DiagnosticSeverity> = {
+  error: DiagnosticSeverity.Error,
+  warning: DiagnosticSeverity.Warning,
+  info: DiagnosticSeverity.Information,
+};
+
+export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.deploylint`;
+
+export function uriOf(path: string): string {
+  return path.startsWith('/') ? pathToFileURL(path).href : path;
+}
+
+export function toDiagnostic(finding: Finding): Diagnostic {
+  return {
+    range: finding.range,
+    severity: SEVERITY[finding.severity],
+    code: finding.rule,
+    codeDescription: { href: ruleDocsUrl(finding.rule) },
+    source: 'deploylint',
+    message: finding.message,
+    ...(finding.related.length > 0
+      ? { relatedInformation: finding.related.map((related) => ({ location: { uri: uriOf(related.path), range: related.range }, message: related.message })) }
+      : {}),
+  };
+}
+
+export function toWorkspaceEdit(edits: readonly FileEdit[]): WorkspaceEdit {
+  const changes: Record<string, TextEdit[]> = {};
+  for (const edit of edits) (changes[uriOf(edit.path)] ??= []).push({ range: edit.range, newText: edit.newText });
+  return { changes };
+}
+
+export function toQuickFix(fix: Fix, diagnostic: Diagnostic): CodeAction {
+  return {
+    title: fix.title,
+    kind: CodeActionKind.QuickFix,
+    diagnostics: [diagnostic],
+    ...(fix.preferred ? { isPreferred: true } : {}),
+    edit: toWorkspaceEdit(fix.edits),
+  };
+}
+
+const COMPLETION_KIND: Record<CompletionEntry['kind'], CompletionItemKind> = {
+  setting: CompletionItemKind.Property,
+  flag: CompletionItemKind.Property,
+  key: CompletionItemKind.Property,
+  section: CompletionItemKind.Module,
+  directive: CompletionItemKind.Keyword,
+  value: CompletionItemKind.EnumMember,
+};
+
+export function toCompletionItem(entry: CompletionEntry, source: SourceText): CompletionItem {
+  return {
+    label: entry.label,
+    kind: COMPLETION_KIND[entry.kind],
+    ...(entry.detail ? { detail: entry.detail } : {}),
+    ...(entry.documentation ? { documentation: { kind: 'markdown', value: entry.documentation } } : {}),
+    textEdit: { range: source.rangeOf(entry.span), newText: entry.label },
+  };
+}
+
+const SYMBOL_KIND: Record<OutlineSymbol['kind'], SymbolKind> = {
+  section: SymbolKind.Namespace,
+  setting: SymbolKind.Property,
+  function: SymbolKind.Function,
+  block: SymbolKind.Object,
+  directive: SymbolKind.Property,
+};
+
+export function toDocumentSymbol(symbol: OutlineSymbol, source: SourceText): DocumentSymbol {
+  // Built iteratively: the outline depth is bounded, but keep the call stack out of it anyway.
+  const convert = (node: OutlineSymbol): DocumentSymbol => ({
+    name: node.name || '(unnamed)',
+    ...(node.detail ? { detail: node.detail } : {}),
+    kind: SYMBOL_KIND[node.kind],
+    range: source.rangeOf(node.span),
+    selectionRange: source.rangeOf(node.selectionSpan),
+    children: [],
+  });
+  const root = convert(symbol);
+  const pending: { node: OutlineSymbol; into: DocumentSymbol }[] = [{ node: symbol, into: root }];
+  while (pending.length > 0) {
+    const { node, into } = pending.pop()!;
+    for (const child of node.children) {
+      const converted = convert(child);
+      into.children!.push(converted);
+      pending.push({ node: child, into: converted });
+    }
+  }
+  return root;
+}

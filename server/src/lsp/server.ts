@@ -1,0 +1,219 @@
+import { fileURLToPath } from 'node:url';
+import {
+  CodeActionKind,
+  TextDocumentSyncKind,
+  TextDocuments,
+  type CodeAction,
+  type CodeActionParams,
+  type CompletionItem,
+  type CompletionParams,
+  type Connection,
+  type Diagnostic,
+  type DocumentLink,
+  type DocumentLinkParams,
+  type DocumentSymbol,
+  type DocumentSymbolParams,
+  type Hover,
+  type HoverParams,
+  type InitializeParams,
+  type InitializeResult,
+} from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { completionsAt } from '../core/features/completion';
+import { hoverAt } from '../core/features/hover';
+import { documentLinks } from '../core/features/links';
+import { outline } from '../core/features/outline';
+import { Linter } from '../core/linter';
+import type { FileEdit, Finding } from '../core/model/finding';
+import { rangesOverlap } from '../core/text/edits';
+import { FIX_ALL_KIND, toCompletionItem, toDiagnostic, toDocumentSymbol, toQuickFix, toWorkspaceEdit, uriOf } from './convert';
+import { Session } from './session';
+import { DEFAULT_SETTINGS, readSettings, type Settings } from './settings';
+
+/** Quiet time after the last keystroke before a document is checked again. */
+const DEBOUNCE_MS = 150;
+
+/**
+ * The language server: one method per LSP request, each a thin mapping onto the core.
+ * Documents are checked at once when opened or saved and shortly after edits; every
+ * request is answered from the last parse and the findings already computed.
+ */
+export class DeploylintServer {
+  private readonly documents = new TextDocuments(TextDocument);
+  private readonly session = new Session(new Linter());
+  private readonly findings = new Map<string, Finding[]>();
+  private readonly settings = new Map<string, Settings>();
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private configurationRequests = false;
+
+  constructor(private readonly connection: Connection) {
+    connection.onInitialize((params) => this.initialize(params));
+    connection.onInitialized(() => this.initialized());
+    connection.onDidChangeConfiguration(() => this.configurationChanged());
+    connection.onCodeAction((params) => this.codeActions(params));
+    connection.onHover((params) => this.hover(params));
+    connection.onCompletion((params) => this.completion(params));
+    connection.onDocumentSymbol((params) => this.symbols(params));
+    connection.onDocumentLinks((params) => this.links(params));
+    this.documents.onDidOpen((event) => this.changed(event.document, 0));
+    this.documents.onDidChangeContent((event) => this.changed(event.document, DEBOUNCE_MS));
+    this.documents.onDidSave((event) => this.changed(event.document, 0));
+    this.documents.onDidClose((event) => this.closed(event.document.uri));
+    this.documents.listen(connection);
+  }
+
+  listen(): void {
+    this.connection.listen();
+  }
+
+  private initialize(params: InitializeParams): InitializeResult {
+    this.configurationRequests = params.capabilities.workspace?.configuration === true;
+    const folders = (params.workspaceFolders ?? []).map((folder) => folder.uri).concat(params.rootUri ? [params.rootUri] : []);
+    this.session.setWorkspaceFolders(folders.filter((uri) => uri.startsWith('file:')).map((uri) => fileURLToPath(uri)));
+    return {
+      capabilities: {
+        textDocumentSync: TextDocumentSyncKind.Full,
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
+        hoverProvider: true,
+        completionProvider: { triggerCharacters: ['[', '=', '-', '"', "'"] },
+        documentSymbolProvider: true,
+        documentLinkProvider: { resolveProvider: false },
+      },
+      serverInfo: { name: 'deploylint' },
+    };
+  }
+
+  private initialized(): void {
+    this.connection.console.info(`deploylint language server ready (node ${process.version})`);
+  }
+
+  private configurationChanged(): void {
+    this.settings.clear();
+    for (const document of this.documents.all()) this.schedule(document.uri, 0);
+  }
+
+  private changed(document: TextDocument, delay: number): void {
+    const known = this.session.update(document.uri, document.languageId, document.version, document.getText());
+    if (!known) {
+      this.clear(document.uri);
+      return;
+    }
+    // Other documents may read this one (an nginx include): check them again too.
+    for (const uri of this.session.uris) this.schedule(uri, uri === document.uri ? delay : Math.max(delay, DEBOUNCE_MS));
+  }
+
+  private closed(uri: string): void {
+    this.session.close(uri);
+    this.clear(uri);
+  }
+
+  private clear(uri: string): void {
+    clearTimeout(this.timers.get(uri));
+    this.timers.delete(uri);
+    this.findings.delete(uri);
+    void this.connection.sendDiagnostics({ uri, diagnostics: [] });
+  }
+
+  private schedule(uri: string, delay: number): void {
+    clearTimeout(this.timers.get(uri));
+    this.timers.set(
+      uri,
+      setTimeout(() => {
+        this.timers.delete(uri);
+        void this.publish(uri);
+      }, delay),
+    );
+  }
+
+  private async publish(uri: string): Promise<void> {
+    if (!this.session.has(uri)) return;
+    const settings = await this.settingsFor(uri);
+    const started = performance.now();
+    let findings: Finding[];
+    try {
+      findings = this.session.check(uri, settings);
+    } catch (error) {
+      // The core does not throw on any input; if it ever does, say so and keep serving.
+      this.connection.console.error(`checking ${uri} failed: ${error instanceof Error ? error.stack : String(error)}`);
+      return;
+    }
+    this.findings.set(uri, findings);
+    await this.connection.sendDiagnostics({ uri, diagnostics: findings.map(toDiagnostic) });
+    this.connection.console.log(`checked ${uri}: ${findings.length} findings in ${(performance.now() - started).toFixed(1)} ms`);
+  }
+
+  private async settingsFor(uri: string): Promise<Settings> {
+    const known = this.settings.get(uri);
+    if (known) return known;
+    let settings = DEFAULT_SETTINGS;
+    if (this.configurationRequests) {
+      try {
+        settings = readSettings(await this.connection.workspace.getConfiguration({ scopeUri: uri, section: 'deploylint' }));
+      } catch {
+        settings = DEFAULT_SETTINGS;
+      }
+    }
+    this.settings.set(uri, settings);
+    return settings;
+  }
+
+  private codeActions(params: CodeActionParams): CodeAction[] {
+    const findings = this.findings.get(params.textDocument.uri) ?? [];
+    const only = params.context.only;
+    const actions: CodeAction[] = [];
+    if (!only || only.some((kind) => kind === CodeActionKind.QuickFix)) {
+      for (const diagnostic of params.context.diagnostics) {
+        const finding = findings.find((candidate) => candidate.rule === diagnostic.code && sameRange(candidate, diagnostic));
+        for (const fix of finding?.fixes ?? []) actions.push(toQuickFix(fix, diagnostic));
+      }
+    }
+    if (only?.some((kind) => FIX_ALL_KIND.startsWith(kind) && kind.startsWith(CodeActionKind.SourceFixAll))) {
+      const edits = safeEdits(findings);
+      if (edits.length > 0) actions.push({ title: 'Fix all safe deploylint problems', kind: FIX_ALL_KIND, edit: toWorkspaceEdit(edits) });
+    }
+    return actions;
+  }
+
+  private async hover(params: HoverParams): Promise<Hover | null> {
+    const context = this.session.featureContext(params.textDocument.uri, await this.settingsFor(params.textDocument.uri));
+    if (!context) return null;
+    const info = hoverAt(context, context.document.source.offsetAt(params.position));
+    return info ? { contents: { kind: 'markdown', value: info.contents }, range: context.document.source.rangeOf(info.span) } : null;
+  }
+
+  private async completion(params: CompletionParams): Promise<CompletionItem[]> {
+    const context = this.session.featureContext(params.textDocument.uri, await this.settingsFor(params.textDocument.uri));
+    if (!context) return [];
+    return completionsAt(context, context.document.source.offsetAt(params.position)).map((entry) => toCompletionItem(entry, context.document.source));
+  }
+
+  private symbols(params: DocumentSymbolParams): DocumentSymbol[] {
+    const context = this.session.featureContext(params.textDocument.uri, DEFAULT_SETTINGS);
+    if (!context) return [];
+    return outline(context).map((symbol) => toDocumentSymbol(symbol, context.document.source));
+  }
+
+  private links(params: DocumentLinkParams): DocumentLink[] {
+    const context = this.session.featureContext(params.textDocument.uri, DEFAULT_SETTINGS);
+    if (!context) return [];
+    return documentLinks(context).map((link) => ({ range: context.document.source.rangeOf(link.span), target: uriOf(link.target) }));
+  }
+}
+
+function sameRange(finding: Finding, diagnostic: Diagnostic): boolean {
+  const a = finding.range;
+  const b = diagnostic.range;
+  return a.start.line === b.start.line && a.start.character === b.start.character && a.end.line === b.end.line && a.end.character === b.end.character;
+}
+
+/** The first safe fix of every finding whose edits do not collide with one already taken. */
+function safeEdits(findings: readonly Finding[]): FileEdit[] {
+  const taken: FileEdit[] = [];
+  for (const finding of findings) {
+    const fix = finding.fixes.find((candidate) => candidate.safe);
+    if (!fix) continue;
+    if (fix.edits.some((edit) => taken.some((other) => other.path === edit.path && rangesOverlap(edit.range, other.range)))) continue;
+    taken.push(...fix.edits);
+  }
+  return taken;
+}

@@ -1,0 +1,141 @@
+import { fileURLToPath } from 'node:url';
+import { detectKind, detectKindFromContent, isGunicornConfigName } from '../core/engine/detect';
+import { parseDocument, type DocumentInput, type ParsedDocument } from '../core/engine/document';
+import { checkDocument } from '../core/engine/lint';
+import { Workspace } from '../core/engine/workspace';
+import type { FeatureContext } from '../core/features/hover';
+import type { Linter } from '../core/linter';
+import type { FileAccess, ReadResult } from '../core/model/file-access';
+import type { FileKind, Finding } from '../core/model/finding';
+import { DiskAccess } from '../node/disk-access';
+import { hostSpecOf, type Settings } from './settings';
+
+/** An editor document as the session keeps it. */
+interface OpenDocument {
+  readonly uri: string;
+  readonly input: DocumentInput;
+  /** Parsed once per version: a keystroke re-parses only the document it changed. */
+  readonly parsed: ParsedDocument;
+}
+
+/** Language ids the popular extensions use, and what they hold. */
+const KIND_OF_LANGUAGE: Readonly<Record<string, FileKind>> = {
+  nginx: 'nginx',
+  'systemd-unit-file': 'systemd',
+};
+
+/** More open documents than this are not checked together, to keep each check bounded. */
+const MAX_CHECKED_DOCUMENTS = 5_000;
+
+/**
+ * The language server's view of the workspace: the open documents, parsed once per
+ * version, and the disk beneath the workspace folders for what they include. Answers
+ * every request from what it already has.
+ */
+export class Session {
+  private readonly documents = new Map<string, OpenDocument>();
+  private workspace: Workspace | undefined;
+  private disk: DiskAccess;
+
+  constructor(private readonly linter: Linter) {
+    this.disk = new DiskAccess([]);
+  }
+
+  setWorkspaceFolders(paths: readonly string[]): void {
+    this.disk = new DiskAccess(paths);
+    this.workspace = undefined;
+  }
+
+  /** Opens or updates a document; returns false when it is not a file deploylint reads. */
+  update(uri: string, languageId: string, version: number, text: string): boolean {
+    const path = pathOf(uri);
+    const kind = kindOf(path, languageId, text, this.linter.isNginxDirective);
+    if (!kind) {
+      this.documents.delete(uri);
+      this.workspace = undefined;
+      return false;
+    }
+    const input: DocumentInput = { path, text, kind, version };
+    this.documents.set(uri, { uri, input, parsed: parseDocument(input, this.linter.knowledge) });
+    this.workspace = undefined;
+    return true;
+  }
+
+  close(uri: string): void {
+    this.documents.delete(uri);
+    this.workspace = undefined;
+  }
+
+  has(uri: string): boolean {
+    return this.documents.has(uri);
+  }
+
+  get uris(): string[] {
+    return [...this.documents.keys()];
+  }
+
+  /** The findings of one open document under its resource's settings. */
+  check(uri: string, settings: Settings): Finding[] {
+    const document = this.documents.get(uri);
+    if (!document || !settings.enable) return [];
+    return checkDocument(document.parsed, this.currentWorkspace(), {
+      knowledge: this.linter.knowledge,
+      files: this.files(),
+      targets: this.linter.targetsFor(hostSpecOf(settings)),
+      rules: this.linter.rules,
+      severityFor: (rule) => settings.rules[rule],
+    });
+  }
+
+  /** What editor features need about a document: its parse, the workspace, the releases. */
+  featureContext(uri: string, settings: Settings): FeatureContext | undefined {
+    const document = this.documents.get(uri);
+    if (!document) return undefined;
+    return {
+      document: document.parsed,
+      workspace: this.currentWorkspace(),
+      knowledge: this.linter.knowledge,
+      targets: this.linter.targetsFor(hostSpecOf(settings)),
+    };
+  }
+
+  private currentWorkspace(): Workspace {
+    if (!this.workspace) {
+      const parsed = [...this.documents.values()].slice(0, MAX_CHECKED_DOCUMENTS).map((document) => document.parsed);
+      this.workspace = new Workspace(parsed, this.files(), this.linter.knowledge);
+    }
+    return this.workspace;
+  }
+
+  /** Open documents first (unsaved text wins), then the disk under the workspace folders. */
+  private files(): FileAccess {
+    const byPath = new Map([...this.documents.values()].map((document) => [document.input.path, document.input.text]));
+    const disk = this.disk;
+    return {
+      read: (path: string): ReadResult => {
+        const text = byPath.get(path);
+        return text !== undefined ? { ok: true, text } : disk.read(path);
+      },
+      list: (directory: string) => disk.list(directory),
+      identity: (path: string) => disk.identity(path),
+    };
+  }
+}
+
+export function pathOf(uri: string): string {
+  try {
+    return uri.startsWith('file:') ? fileURLToPath(uri) : uri;
+  } catch {
+    return uri;
+  }
+}
+
+function kindOf(path: string, languageId: string, text: string, isNginxDirective: (name: string) => boolean): FileKind | undefined {
+  const byName = detectKind(path, text, isNginxDirective);
+  if (byName) return byName;
+  const byLanguage = KIND_OF_LANGUAGE[languageId];
+  if (byLanguage) return byLanguage;
+  const name = path.slice(path.lastIndexOf('/') + 1).toLowerCase();
+  if (languageId === 'python' && isGunicornConfigName(name)) return 'gunicorn';
+  return detectKindFromContent(path, text, isNginxDirective);
+}

@@ -1,0 +1,97 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { pathToFileURL } from 'node:url';
+import {
+  createProtocolConnection,
+  DidChangeConfigurationNotification,
+  InitializeRequest,
+  PublishDiagnosticsNotification,
+  StreamMessageReader,
+  StreamMessageWriter,
+  type Diagnostic,
+  type ProtocolConnection,
+} from 'vscode-languageserver-protocol/node';
+
+/**
+ * A minimal LSP client for tests: starts `deploylint-language-server --stdio`, answers
+ * workspace/configuration with the settings a test gives, and collects diagnostics.
+ */
+export class TestClient {
+  readonly connection: ProtocolConnection;
+  private readonly process: ChildProcess;
+  private readonly diagnostics = new Map<string, Diagnostic[]>();
+  private readonly waiters: { uri: string; accept: (diagnostics: Diagnostic[]) => boolean; resolve: (diagnostics: Diagnostic[]) => void }[] = [];
+  settings: unknown = {};
+  stderr = '';
+
+  constructor(rootPath: string) {
+    this.process = spawn(process.execPath, ['bin/deploylint-language-server.js', '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    this.process.stderr!.on('data', (chunk: Buffer) => (this.stderr += chunk.toString()));
+    this.connection = createProtocolConnection(new StreamMessageReader(this.process.stdout!), new StreamMessageWriter(this.process.stdin!));
+    this.connection.onNotification(PublishDiagnosticsNotification.type, (params) => {
+      this.diagnostics.set(params.uri, params.diagnostics);
+      for (const waiter of [...this.waiters]) {
+        if (waiter.uri === params.uri && waiter.accept(params.diagnostics)) {
+          this.waiters.splice(this.waiters.indexOf(waiter), 1);
+          waiter.resolve(params.diagnostics);
+        }
+      }
+    });
+    this.connection.onRequest('workspace/configuration', (params: { items: unknown[] }) => params.items.map(() => this.settings));
+    this.connection.onNotification('window/logMessage', () => undefined);
+    this.connection.listen();
+    this.root = rootPath;
+  }
+
+  private readonly root: string;
+
+  async initialize(): Promise<unknown> {
+    const result = await this.connection.sendRequest(InitializeRequest.type, {
+      processId: process.pid,
+      rootUri: pathToFileURL(this.root).href,
+      capabilities: { workspace: { configuration: true }, textDocument: { publishDiagnostics: { relatedInformation: true } } },
+      workspaceFolders: [{ uri: pathToFileURL(this.root).href, name: 'test' }],
+    });
+    await this.connection.sendNotification('initialized', {});
+    return result;
+  }
+
+  open(path: string, text: string, languageId = 'plaintext', version = 1): string {
+    const uri = pathToFileURL(path).href;
+    void this.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId, version, text } });
+    return uri;
+  }
+
+  change(uri: string, text: string, version: number): void {
+    void this.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [{ text }] });
+  }
+
+  changeSettings(settings: unknown): void {
+    this.settings = settings;
+    void this.connection.sendNotification(DidChangeConfigurationNotification.type, { settings: {} });
+  }
+
+  /** The next diagnostics published for a document that pass `accept`. */
+  diagnosticsFor(uri: string, accept: (diagnostics: Diagnostic[]) => boolean = () => true, timeout = 10_000): Promise<Diagnostic[]> {
+    const current = this.diagnostics.get(uri);
+    if (current && accept(current)) return Promise.resolve(current);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no diagnostics for ${uri} within ${timeout} ms`)), timeout);
+      this.waiters.push({ uri, accept, resolve: (diagnostics) => (clearTimeout(timer), resolve(diagnostics)) });
+    });
+  }
+
+  async stop(): Promise<void> {
+    try {
+      await this.connection.sendRequest('shutdown');
+      await this.connection.sendNotification('exit');
+    } catch {
+      // already gone
+    }
+    this.connection.dispose();
+    this.process.kill();
+  }
+
+  get alive(): boolean {
+    return this.process.exitCode === null;
+  }
+}

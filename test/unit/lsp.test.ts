@@ -1,0 +1,128 @@
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { CodeAction, CompletionItem, DocumentLink, DocumentSymbol, Hover } from 'vscode-languageserver-protocol/node';
+import { TestClient } from '../helpers/lsp-client';
+
+/** The language server as a client sees it: started over --stdio, spoken to in LSP. */
+describe('deploylint-language-server', function () {
+  this.timeout(30_000);
+  let root: string;
+  let client: TestClient;
+
+  before(async () => {
+    root = mkdtempSync(join(tmpdir(), 'deploylint-lsp-'));
+    mkdirSync(join(root, 'nginx', 'snippets'), { recursive: true });
+    writeFileSync(join(root, 'nginx', 'snippets', 'proxy.conf'), 'proxy_set_header Host $host;\n');
+    client = new TestClient(root);
+    await client.initialize();
+  });
+  after(async () => {
+    await client.stop();
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it('publishes diagnostics with the rule id as code and a link to its docs', async () => {
+    const uri = client.open(join(root, 'gunicorn.conf.py'), 'workers = 2\nworkers = 4\nkeep_alive = 5\n', 'python');
+    const diagnostics = await client.diagnosticsFor(uri, (list) => list.length === 2);
+    assert.deepEqual(
+      diagnostics.map((d) => [d.code, d.range.start.line, d.severity, d.source]),
+      [
+        ['gunicorn/duplicate-setting', 0, 1, 'deploylint'],
+        ['gunicorn/unknown-setting', 2, 1, 'deploylint'],
+      ],
+    );
+    assert.match(diagnostics[1]!.codeDescription!.href, /docs\/rules\/gunicorn\/unknown-setting\.md$/);
+    assert.equal(diagnostics[0]!.relatedInformation?.[0]?.location.range.start.line, 1);
+  });
+
+  it('answers code actions from the fixes already computed, preferred first, and fix-all', async () => {
+    const uri = pathToFileURL(join(root, 'gunicorn.conf.py')).href;
+    const diagnostics = await client.diagnosticsFor(uri, (list) => list.length === 2);
+    const quickFixes = (await client.connection.sendRequest('textDocument/codeAction', {
+      textDocument: { uri },
+      range: diagnostics[1]!.range,
+      context: { diagnostics: [diagnostics[1]], only: ['quickfix'] },
+    })) as CodeAction[];
+    assert.deepEqual(quickFixes.map((action) => [action.title, action.isPreferred === true]), [
+      ['Rename to keepalive', true],
+      ['Remove keep_alive (gunicorn ignores it)', false],
+    ]);
+    assert.deepEqual(quickFixes[0]!.edit!.changes![uri], [{ range: diagnostics[1]!.range, newText: 'keepalive' }]);
+
+    const fixAll = (await client.connection.sendRequest('textDocument/codeAction', {
+      textDocument: { uri },
+      range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+      context: { diagnostics: [], only: ['source.fixAll'] },
+    })) as CodeAction[];
+    assert.deepEqual(fixAll.map((action) => action.kind), ['source.fixAll.deploylint']);
+    assert.deepEqual(fixAll[0]!.edit!.changes![uri], [{ range: { start: { line: 0, character: 0 }, end: { line: 1, character: 0 } }, newText: '' }]);
+  });
+
+  it('checks again after an edit, and follows severity settings without a restart', async () => {
+    const uri = client.open(join(root, 'app.service'), '[Service]\nExecStart=/usr/bin/app\nRestartSecs=5\n', 'systemd-unit-file');
+    await client.diagnosticsFor(uri, (list) => list.some((d) => d.code === 'systemd/unknown-directive'));
+    client.change(uri, '[Service]\nExecStart=/usr/bin/app\nRestartSec=5\n', 2);
+    await client.diagnosticsFor(uri, (list) => list.length === 0);
+    client.change(uri, '[Service]\nExecStart=/usr/bin/app\nRestartSec=5\nRestartSecs=1\n', 3);
+    await client.diagnosticsFor(uri, (list) => list.some((d) => d.code === 'systemd/unknown-directive' && d.severity === 1));
+    client.changeSettings({ rules: { 'systemd/unknown-directive': 'info' } });
+    await client.diagnosticsFor(uri, (list) => list.some((d) => d.code === 'systemd/unknown-directive' && d.severity === 3));
+    client.changeSettings({ rules: { 'systemd/unknown-directive': 'off' } });
+    await client.diagnosticsFor(uri, (list) => list.length === 0);
+    client.changeSettings({});
+  });
+
+  it('hovers a setting, a unit key and a directive', async () => {
+    const config = pathToFileURL(join(root, 'gunicorn.conf.py')).href;
+    const hover = (await client.connection.sendRequest('textDocument/hover', { textDocument: { uri: config }, position: { line: 0, character: 2 } })) as Hover;
+    assert.match((hover.contents as { value: string }).value, /^\*\*workers\*\* \(gunicorn setting\)/);
+    assert.match((hover.contents as { value: string }).value, /https:\/\/gunicorn\.org\/reference\/settings\/#workers/);
+
+    const site = client.open(join(root, 'nginx', 'sites-enabled', 'app'), 'server {\n    listen 80;\n    include snippets/proxy.conf;\n}\n', 'nginx');
+    await client.diagnosticsFor(site);
+    const directive = (await client.connection.sendRequest('textDocument/hover', { textDocument: { uri: site }, position: { line: 1, character: 6 } })) as Hover;
+    assert.match((directive.contents as { value: string }).value, /^\*\*listen\*\* \(nginx\)/);
+    const placement = (await client.connection.sendRequest('textDocument/hover', { textDocument: { uri: site }, position: { line: 0, character: 9 } })) as Hover;
+    assert.match((placement.contents as { value: string }).value, /because it is in sites-enabled\//);
+  });
+
+  it('completes keys valid in the section and values of enumerations', async () => {
+    const uri = client.open(join(root, 'worker.service'), '[Service]\nRestartS\nRestart=on-\n', 'systemd-unit-file');
+    await client.diagnosticsFor(uri);
+    const keys = (await client.connection.sendRequest('textDocument/completion', { textDocument: { uri }, position: { line: 1, character: 8 } })) as CompletionItem[];
+    assert.ok(keys.some((item) => item.label === 'RestartSec'));
+    assert.ok(!keys.some((item) => item.label === 'Description'), '[Unit] keys are not offered in [Service]');
+    const values = (await client.connection.sendRequest('textDocument/completion', { textDocument: { uri }, position: { line: 2, character: 11 } })) as CompletionItem[];
+    assert.deepEqual(values.map((item) => item.label), ['no', 'on-success', 'on-failure', 'on-abnormal', 'on-watchdog', 'on-abort', 'always']);
+  });
+
+  it('gives nginx blocks as a symbol tree and includes as links', async () => {
+    const uri = pathToFileURL(join(root, 'nginx', 'sites-enabled', 'app')).href;
+    const symbols = (await client.connection.sendRequest('textDocument/documentSymbol', { textDocument: { uri } })) as DocumentSymbol[];
+    assert.deepEqual(symbols.map((symbol) => [symbol.name, symbol.children?.map((child) => child.name)]), [['server', ['listen', 'include']]]);
+    const links = (await client.connection.sendRequest('textDocument/documentLink', { textDocument: { uri } })) as DocumentLink[];
+    assert.deepEqual(links.map((link) => link.target), [pathToFileURL(join(root, 'nginx', 'snippets', 'proxy.conf')).href]);
+  });
+
+  it('answers requests for unknown documents and far-away positions with nothing, and keeps serving', async () => {
+    const unknown = pathToFileURL(join(root, 'never-opened.conf')).href;
+    assert.equal(await client.connection.sendRequest('textDocument/hover', { textDocument: { uri: unknown }, position: { line: 0, character: 0 } }), null);
+    assert.deepEqual(await client.connection.sendRequest('textDocument/completion', { textDocument: { uri: unknown }, position: { line: 0, character: 0 } }), []);
+    const config = pathToFileURL(join(root, 'gunicorn.conf.py')).href;
+    assert.equal(await client.connection.sendRequest('textDocument/hover', { textDocument: { uri: config }, position: { line: 900, character: 900 } }), null);
+    const readme = client.open(join(root, 'README.md'), '# not a deployment file\n', 'markdown');
+    assert.deepEqual(await client.diagnosticsFor(readme), []);
+    const broken = client.open(join(root, 'broken', 'gunicorn.conf.py'), 'def (:\n  workers = [\n', 'python');
+    assert.ok((await client.diagnosticsFor(broken, (list) => list.length > 0)).every((d) => d.code === 'gunicorn/syntax'));
+    assert.ok(client.alive);
+  });
+
+  it('says how to start it when no transport is given', () => {
+    const result = require('node:child_process').spawnSync(process.execPath, ['bin/deploylint-language-server.js'], { encoding: 'utf8' });
+    assert.equal(result.status, 2);
+    assert.match(result.stderr, /^Usage: deploylint-language-server --stdio/);
+  });
+});
