@@ -15,3 +15,6 @@ export function main(argv: readonly string[]): void {
   }
   new DeploylintServer(createConnection(ProposedFeatures.all)).listen();
 }
+
+// VS Code forks this bundle directly; the bin script requires it and calls main itself.
+if (require.main === module) main(process.argv.slice(2));

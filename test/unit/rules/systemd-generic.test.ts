@@ -72,7 +72,7 @@ describe('systemd/deprecated-directive', () => {
 
   it('moves StartLimitBurst= from [Service] to [Unit]', () => {
     const text = unit('ExecStart=/usr/bin/app\nStartLimitBurst=5\n');
-    assert.deepEqual(seen(rule, UNIT, text).map((f) => f.message), ['StartLimitBurst= in [Service] is deprecated since systemd 230: StartLimitBurst= belongs in [Unit]']);
+    assert.deepEqual(seen(rule, UNIT, text).map((f) => f.message), ['StartLimitBurst= in [Service] is deprecated since systemd 229: StartLimitBurst= belongs in [Unit]']);
     assert.equal(assertFixRoundTrip(rule, UNIT, text), unit('ExecStart=/usr/bin/app\n', 'Description=app\nStartLimitBurst=5\n'));
   });
 

@@ -11,7 +11,29 @@ export interface UnitFile {
   /** Assignments before the first section header (systemd ignores them). */
   readonly orphans: readonly UnitEntry[];
   readonly comments: readonly Comment[];
-  readonly problems: readonly SyntaxProblem[];
+  readonly problems: readonly UnitProblem[];
+}
+
+/**
+ * What systemd does about a problem, so a rule can tell a file systemd refuses from a line
+ * it skips or a warning it prints and moves past. Severity follows from this.
+ */
+export type UnitProblemEffect =
+  /** systemd refuses to load the whole file (bad section header, overlong line). */
+  | 'file-refused'
+  /**
+   * A fatal error in this setting (an `Exec*=` it cannot parse): systemd stops reading the
+   * file at this line, and the unit loads with a bad-setting error and will not start.
+   */
+  | 'unit-fails'
+  /** systemd skips this line or assignment and reads on. */
+  | 'ignored'
+  /** systemd warns and uses the text as written (an unknown escape sequence). */
+  | 'warning';
+
+/** A syntax problem of a unit file, with what systemd does about it. */
+export interface UnitProblem extends SyntaxProblem {
+  readonly effect: UnitProblemEffect;
 }
 
 export interface UnitSection {

@@ -1,27 +1,94 @@
 import type { Span } from '../../text/source-text';
-import type { Comment, SyntaxProblem } from '../common';
-import type { UnitEntry, UnitFile, UnitSection, ValuePiece } from './model';
+import type { Comment } from '../common';
+import type { UnitEntry, UnitFile, UnitProblem, UnitProblemEffect, UnitSection, ValuePiece } from './model';
 
-/** systemd refuses a unit file with a line longer than this (LONG_LINE_MAX). */
+/**
+ * systemd's LONG_LINE_MAX. A physical line of this many UTF-8 bytes or more (line break not
+ * counted), or continuation lines joining to more than this, make systemd refuse the file.
+ * Measured against systemd-analyze verify 252: 1048575 bytes load, 1048576 do not.
+ */
 export const LONG_LINE_MAX = 1024 * 1024;
 
 /**
- * Reads a unit file or drop-in the way systemd's config parser does:
+ * Reads a unit file or drop-in the way systemd's config parser (src/shared/conf-parser.c,
+ * with read_line() of src/basic/fileio.c) does:
  *
- * - lines end at `\n`, `\r\n`, a lone `\r`, or a NUL byte;
- * - a line whose first non-blank character is `#` or `;` is a comment, even in the
- *   middle of a continuation;
- * - a line ending in an unescaped backslash continues on the next line, the backslash
- *   becoming a space;
- * - `[Section]` opens a section; anything else is `Key=Value`, both sides trimmed.
+ * - a line ends at `\n`, `\r` or NUL; a run of break characters counts as one break as long
+ *   as no kind repeats and no NUL came before (`\r\n`, `\n\r`, `\r\n\0` are one break each);
+ * - a line whose first non-blank character is `#` or `;` is a comment, even in the middle
+ *   of a continuation;
+ * - a byte order mark is dropped from the start of a line until one has been seen (after the
+ *   comment test, so a marked `#` line is not a comment to systemd);
+ * - a line ending in a backslash that is not itself escaped continues on the next line; the
+ *   backslash becomes a space;
+ * - `[Section]` opens a section; anything else is `Key=Value`, both sides trimmed of blanks.
  *
- * Every entry keeps the mapping from its value back to the source (`pieces`), so a word
- * of an `ExecStart=` on a continuation line still has its exact span.
+ * Every entry keeps the mapping from its value back to the source (`pieces`), so a word of
+ * an `ExecStart=` on a continuation line still has its exact span. Never throws; linear in
+ * the length of the text.
  */
 export function parseUnit(text: string): UnitFile {
   const reader = new UnitReader(text);
   reader.read();
   return reader.result();
+}
+
+/** Maps a range of an entry's value to the source, across continuation lines. */
+export function valueToSource(entry: UnitEntry, start: number, end: number): Span {
+  if (end <= start) {
+    const at = valueOffsetToSource(entry, start);
+    return { start: at, end: at };
+  }
+  return { start: valueOffsetToSource(entry, start), end: valueOffsetToSource(entry, end - 1) + 1 };
+}
+
+/**
+ * The source offset of the character at `offset` in an entry's value; for `value.length`,
+ * the offset just past the value. A space that stands for a continuation backslash maps to
+ * that backslash.
+ */
+export function valueOffsetToSource(entry: UnitEntry, offset: number): number {
+  const pieces = entry.pieces;
+  const first = pieces[0];
+  if (first === undefined) return entry.valueSpan.start;
+  const clamped = Math.max(0, Math.min(offset, entry.value.length));
+  let low = 0;
+  let high = pieces.length - 1;
+  while (low < high) {
+    const middle = (low + high + 1) >>> 1;
+    if (pieces[middle]!.valueOffset <= clamped) low = middle;
+    else high = middle - 1;
+  }
+  const piece = pieces[low]!;
+  if (clamped < piece.valueOffset) return first.sourceOffset;
+  // Past the piece: a synthetic space (it stands where the backslash was) or the value's end.
+  if (clamped >= piece.valueOffset + piece.length) return piece.sourceOffset + piece.length;
+  return piece.sourceOffset + (clamped - piece.valueOffset);
+}
+
+const NUL = 0;
+const TAB = 9;
+const LF = 10;
+const CR = 13;
+const SPACE = 32;
+const HASH = 35;
+const SEMICOLON = 59;
+const BACKSLASH = 92;
+const BYTE_ORDER_MARK = 0xfeff;
+
+/** The kinds of line-break characters read_line() tells apart, as bits. */
+const BREAK_LF = 1;
+const BREAK_CR = 2;
+const BREAK_NUL = 4;
+
+interface PhysicalLine {
+  readonly start: number;
+  /** Just past the last character before the line break. */
+  readonly end: number;
+  /** Where the next line starts. */
+  readonly next: number;
+  /** Length in UTF-8 bytes, as systemd measures it against LONG_LINE_MAX. */
+  readonly bytes: number;
 }
 
 /** A piece of a logical line: source text, or the space a continuation backslash became. */
@@ -32,76 +99,134 @@ interface Segment {
   readonly synthetic: boolean;
 }
 
-interface LogicalLine {
-  text: string;
-  segments: Segment[];
+/** Physical lines joined by continuations, as systemd hands them to its line parser. */
+class LogicalLine {
+  text = '';
+  bytes = 0;
+  readonly segments: Segment[] = [];
+
+  appendSource(source: string, start: number, end: number): void {
+    if (end <= start) return;
+    this.segments.push({ logicalStart: this.text.length, sourceStart: start, length: end - start, synthetic: false });
+    this.text += source.slice(start, end);
+  }
+
+  /** The space systemd puts where a continuation backslash (at `backslashAt`) was. */
+  appendContinuationSpace(backslashAt: number): void {
+    this.segments.push({ logicalStart: this.text.length, sourceStart: backslashAt, length: 1, synthetic: true });
+    this.text += ' ';
+  }
+
+  /** The source span of logical offsets [start, end), which must not be empty. */
+  toSource(start: number, end: number): Span {
+    return { start: this.sourceOf(start), end: this.sourceOf(end - 1) + 1 };
+  }
+
+  private sourceOf(offset: number): number {
+    const segments = this.segments;
+    let low = 0;
+    let high = segments.length - 1;
+    while (low < high) {
+      const middle = (low + high + 1) >>> 1;
+      if (segments[middle]!.logicalStart <= offset) low = middle;
+      else high = middle - 1;
+    }
+    const segment = segments[low]!;
+    return segment.sourceStart + Math.max(0, Math.min(offset - segment.logicalStart, segment.length - 1));
+  }
+}
+
+interface OpenSection {
+  readonly name: string;
+  readonly nameSpan: Span;
+  readonly headerSpan: Span;
+  readonly entries: UnitEntry[];
 }
 
 class UnitReader {
   private readonly sections: UnitSection[] = [];
   private readonly orphans: UnitEntry[] = [];
   private readonly comments: Comment[] = [];
-  private readonly problems: SyntaxProblem[] = [];
-  private current: { name: string; nameSpan: Span; headerSpan: Span; entries: UnitEntry[] } | undefined;
-  /** After an invalid header nothing belongs anywhere until the next valid one. */
+  private readonly problems: UnitProblem[] = [];
+  private current: OpenSection | undefined;
+  /**
+   * After an invalid header systemd has already refused the file. We read on so the rest is
+   * still checked, but lines there belong to no section until the next valid header.
+   */
   private afterInvalidHeader = false;
+  private byteOrderMarkSeen = false;
 
   constructor(private readonly text: string) {}
 
   read(): void {
     const text = this.text;
-    let lineStart = text.charCodeAt(0) === 0xfeff ? 1 : 0;
     let pending: LogicalLine | undefined;
+    /** Set after a continuation grew too long: its remaining lines are dropped with it. */
+    let droppingContinuation = false;
+    let lineStart = 0;
 
-    while (lineStart < text.length || pending) {
-      if (lineStart >= text.length) {
-        // The file ended inside a continuation: systemd parses what it has.
-        this.parseLine(pending!);
+    while (lineStart < text.length) {
+      const line = readPhysicalLine(text, lineStart);
+      lineStart = line.next;
+
+      if (line.bytes >= LONG_LINE_MAX) {
+        this.problem(
+          { start: line.start, end: line.end },
+          `Line too long (${line.bytes} bytes, systemd's limit is ${LONG_LINE_MAX - 1}): systemd refuses to load this file`,
+          'file-refused',
+        );
         pending = undefined;
-        break;
-      }
-      const lineEnd = endOfLine(text, lineStart);
-      const nextStart = afterLineBreak(text, lineEnd);
-
-      if (lineEnd - lineStart > LONG_LINE_MAX) {
-        this.problems.push({
-          span: { start: lineStart, end: lineStart + 1 },
-          message: `Line longer than ${LONG_LINE_MAX} bytes: systemd refuses to load this file`,
-        });
-        lineStart = nextStart;
+        droppingContinuation = false;
         continue;
       }
 
-      const firstVisible = skipBlanks(text, lineStart, lineEnd);
-      const marker = text[firstVisible];
-      if (firstVisible < lineEnd && (marker === '#' || marker === ';')) {
-        this.comments.push({ text: text.slice(firstVisible + 1, lineEnd), span: { start: firstVisible, end: lineEnd } });
-        lineStart = nextStart;
-        continue;
-      }
-
-      const logical: LogicalLine = pending ?? { text: '', segments: [] };
-      const continues = endsWithUnescapedBackslash(text, lineStart, lineEnd);
-      const contentEnd = continues ? lineEnd - 1 : lineEnd;
-      appendSource(logical, lineStart, contentEnd, text);
-      if (continues) {
-        logical.segments.push({ logicalStart: logical.text.length, sourceStart: contentEnd, length: 1, synthetic: true });
-        logical.text += ' ';
-        if (logical.text.length > LONG_LINE_MAX) {
-          this.problems.push({
-            span: { start: lineStart, end: lineEnd },
-            message: `Continued line longer than ${LONG_LINE_MAX} bytes: systemd refuses to load this file`,
-          });
-          pending = undefined;
-        } else {
-          pending = logical;
+      const firstVisible = skipBlanks(text, line.start, line.end);
+      if (firstVisible < line.end) {
+        const marker = text.charCodeAt(firstVisible);
+        if (marker === HASH || marker === SEMICOLON) {
+          this.comments.push({ text: text.slice(firstVisible + 1, line.end), span: { start: firstVisible, end: line.end } });
+          continue;
         }
-      } else {
-        pending = undefined;
-        this.parseLine(logical);
       }
-      lineStart = nextStart;
+
+      let contentStart = line.start;
+      let bytes = line.bytes;
+      if (!this.byteOrderMarkSeen && text.charCodeAt(contentStart) === BYTE_ORDER_MARK) {
+        this.byteOrderMarkSeen = true;
+        contentStart++;
+        bytes -= 3;
+      }
+      const continues = endsWithUnescapedBackslash(text, contentStart, line.end);
+
+      if (droppingContinuation) {
+        droppingContinuation = continues;
+        continue;
+      }
+      if (pending && pending.bytes + bytes > LONG_LINE_MAX) {
+        this.problem(
+          pending.toSource(0, pending.text.length),
+          `Continuation line too long (over ${LONG_LINE_MAX} bytes joined): systemd refuses to load this file`,
+          'file-refused',
+        );
+        pending = undefined;
+        droppingContinuation = continues;
+        continue;
+      }
+
+      const logical = pending ?? new LogicalLine();
+      logical.bytes += bytes;
+      if (continues) {
+        logical.appendSource(text, contentStart, line.end - 1);
+        logical.appendContinuationSpace(line.end - 1);
+        pending = logical;
+      } else {
+        logical.appendSource(text, contentStart, line.end);
+        pending = undefined;
+        this.parseLogicalLine(logical);
+      }
     }
+    // A file that ends inside a continuation: systemd parses what it has.
+    if (pending) this.parseLogicalLine(pending);
     this.closeSection();
   }
 
@@ -109,47 +234,36 @@ class UnitReader {
     return { sections: this.sections, orphans: this.orphans, comments: this.comments, problems: this.problems };
   }
 
-  private parseLine(line: LogicalLine): void {
-    const start = skipBlanks(line.text, 0, line.text.length);
-    const end = trimEnd(line.text, start);
+  private parseLogicalLine(line: LogicalLine): void {
+    const text = line.text;
+    const start = skipBlanks(text, 0, text.length);
+    const end = trimBlanksEnd(text, start, text.length);
     if (start >= end) return;
-    const whole = this.toSource(line, start, end);
 
-    if (line.text[start] === '[') {
-      if (line.text[end - 1] !== ']' || end - start < 3) {
-        this.problems.push({
-          span: whole,
-          message: `Invalid section header "${line.text.slice(start, end)}": systemd refuses to load this file`,
-        });
-        // systemd refuses the whole file here. We read on so later sections are still
-        // checked, but the lines under the broken header belong to no section.
-        this.closeSection();
-        this.afterInvalidHeader = true;
-        return;
-      }
-      this.closeSection();
-      this.afterInvalidHeader = false;
-      this.current = {
-        name: line.text.slice(start + 1, end - 1),
-        nameSpan: this.toSource(line, start + 1, end - 1),
-        headerSpan: whole,
-        entries: [],
-      };
+    if (text.charCodeAt(start) === 0x5b /* [ */) {
+      this.parseHeader(line, start, end);
       return;
     }
 
-    const equals = line.text.indexOf('=', start);
+    const equals = text.indexOf('=', start);
+    if (!this.current && !this.afterInvalidHeader && (equals < 0 || equals >= end || equals === start)) {
+      // systemd checks for a section before it looks for '='.
+      this.problem(line.toSource(start, end), "Assignment outside of any section: systemd ignores this line", 'ignored');
+      return;
+    }
     if (equals < 0 || equals >= end) {
-      this.problems.push({ span: whole, message: "Missing '=': systemd ignores this line" });
+      // systemd reads nothing at all in X- sections, so it never sees the missing '='.
+      if (!this.current?.name.startsWith('X-')) this.problem(line.toSource(start, end), "Missing '=': systemd ignores this line", 'ignored');
       return;
     }
-    const keyEnd = trimEnd(line.text, start, equals);
-    if (keyEnd === start) {
-      this.problems.push({ span: whole, message: "Missing key name before '=': systemd ignores this line" });
+    if (equals === start) {
+      if (!this.current?.name.startsWith('X-')) this.problem(line.toSource(start, end), "Missing key name before '=': systemd ignores this line", 'ignored');
       return;
     }
-    const valueStart = skipBlanks(line.text, equals + 1, end);
-    const value = line.text.slice(valueStart, end);
+
+    const keyEnd = trimBlanksEnd(text, start, equals);
+    const valueStart = skipBlanks(text, equals + 1, end);
+    const value = text.slice(valueStart, end);
     const pieces: ValuePiece[] = [];
     for (const segment of line.segments) {
       if (segment.synthetic) continue;
@@ -158,16 +272,38 @@ class UnitReader {
       if (from >= to) continue;
       pieces.push({ valueOffset: from - valueStart, sourceOffset: segment.sourceStart + (from - segment.logicalStart), length: to - from });
     }
+    const afterEquals = line.toSource(equals, equals + 1).end;
     const entry: UnitEntry = {
-      key: line.text.slice(start, keyEnd),
-      keySpan: this.toSource(line, start, keyEnd),
+      key: text.slice(start, keyEnd),
+      keySpan: line.toSource(start, keyEnd),
       value,
-      valueSpan: value === '' ? emptyAt(this.toSource(line, equals, equals + 1).end) : this.toSource(line, valueStart, end),
-      span: this.toSource(line, start, end),
+      valueSpan: value === '' ? { start: afterEquals, end: afterEquals } : line.toSource(valueStart, end),
+      span: line.toSource(start, end),
       pieces,
     };
     if (this.current) this.current.entries.push(entry);
     else if (!this.afterInvalidHeader) this.orphans.push(entry);
+  }
+
+  private parseHeader(line: LogicalLine, start: number, end: number): void {
+    const text = line.text;
+    const whole = line.toSource(start, end);
+    const written = text.slice(start, end);
+    let invalid: string | undefined;
+    if (end - start < 2 || text.charCodeAt(end - 1) !== 0x5d /* ] */) {
+      invalid = `Invalid section header '${clip(written)}': systemd refuses to load this file`;
+    } else if (hasUnsafeCharacter(text, start + 1, end - 1)) {
+      invalid = `Bad characters in section header '${clip(written)}' (control characters, quotes and backslashes are not allowed): systemd refuses to load this file`;
+    }
+    this.closeSection();
+    if (invalid !== undefined) {
+      this.problem(whole, invalid, 'file-refused');
+      this.afterInvalidHeader = true;
+      return;
+    }
+    this.afterInvalidHeader = false;
+    const nameSpan = end - start > 2 ? line.toSource(start + 1, end - 1) : { start: whole.start + 1, end: whole.start + 1 };
+    this.current = { name: text.slice(start + 1, end - 1), nameSpan, headerSpan: whole, entries: [] };
   }
 
   private closeSection(): void {
@@ -175,74 +311,49 @@ class UnitReader {
     this.current = undefined;
   }
 
-  /** The source span of logical offsets [start, end). */
-  private toSource(line: LogicalLine, start: number, end: number): Span {
-    return { start: logicalToSource(line.segments, start), end: logicalToSource(line.segments, end - 1) + 1 };
+  private problem(span: Span, message: string, effect: UnitProblemEffect): void {
+    this.problems.push({ span, message, effect });
   }
 }
 
-function appendSource(line: LogicalLine, start: number, end: number, text: string): void {
-  if (end <= start) return;
-  line.segments.push({ logicalStart: line.text.length, sourceStart: start, length: end - start, synthetic: false });
-  line.text += text.slice(start, end);
-}
-
-function logicalToSource(segments: readonly Segment[], offset: number): number {
-  let low = 0;
-  let high = segments.length - 1;
-  while (low < high) {
-    const middle = (low + high + 1) >>> 1;
-    if (segments[middle]!.logicalStart <= offset) low = middle;
-    else high = middle - 1;
-  }
-  const segment = segments[low]!;
-  return segment.sourceStart + Math.min(offset - segment.logicalStart, segment.length - 1);
-}
-
-/** Maps a range of an entry's value to the source (continuations and all). */
-export function valueToSource(entry: UnitEntry, start: number, end: number): Span {
-  if (end <= start) {
-    const at = valueOffsetToSource(entry, start);
-    return { start: at, end: at };
-  }
-  return { start: valueOffsetToSource(entry, start), end: valueOffsetToSource(entry, end - 1) + 1 };
-}
-
-/** The source offset of one character of an entry's value. */
-export function valueOffsetToSource(entry: UnitEntry, offset: number): number {
-  const pieces = entry.pieces;
-  if (pieces.length === 0) return entry.valueSpan.start;
-  let chosen = pieces[0]!;
-  for (const piece of pieces) {
-    if (piece.valueOffset > offset) break;
-    chosen = piece;
-  }
-  if (offset >= chosen.valueOffset + chosen.length) {
-    // A synthetic space between continuation pieces: it stands where the backslash was.
-    return chosen.sourceOffset + chosen.length;
-  }
-  return chosen.sourceOffset + Math.max(0, offset - chosen.valueOffset);
-}
-
-function emptyAt(offset: number): Span {
-  return { start: offset, end: offset };
-}
-
-function endOfLine(text: string, from: number): number {
-  for (let index = from; index < text.length; index++) {
+function readPhysicalLine(text: string, start: number): PhysicalLine {
+  let index = start;
+  let bytes = 0;
+  while (index < text.length) {
     const code = text.charCodeAt(index);
-    if (code === 10 || code === 13 || code === 0) return index;
+    if (code === LF || code === CR || code === NUL) break;
+    if (code < 0x80) bytes += 1;
+    else if (code < 0x800) bytes += 2;
+    else if (code >= 0xd800 && code <= 0xdbff && isLowSurrogate(text.charCodeAt(index + 1))) {
+      bytes += 4;
+      index++;
+    } else bytes += 3;
+    index++;
   }
-  return text.length;
+  const end = index;
+  let kindsSeen = 0;
+  while (index < text.length && (kindsSeen & BREAK_NUL) === 0) {
+    const kind = breakKind(text.charCodeAt(index));
+    if (kind === 0 || (kindsSeen & kind) !== 0) break;
+    kindsSeen |= kind;
+    index++;
+  }
+  return { start, end, next: index, bytes };
 }
 
-function afterLineBreak(text: string, lineEnd: number): number {
-  if (text.charCodeAt(lineEnd) === 13 && text.charCodeAt(lineEnd + 1) === 10) return lineEnd + 2;
-  return lineEnd + 1;
+function breakKind(code: number): number {
+  if (code === LF) return BREAK_LF;
+  if (code === CR) return BREAK_CR;
+  if (code === NUL) return BREAK_NUL;
+  return 0;
+}
+
+function isLowSurrogate(code: number): boolean {
+  return code >= 0xdc00 && code <= 0xdfff;
 }
 
 function isBlank(code: number): boolean {
-  return code === 32 || code === 9;
+  return code === SPACE || code === TAB;
 }
 
 function skipBlanks(text: string, from: number, to: number): number {
@@ -251,18 +362,32 @@ function skipBlanks(text: string, from: number, to: number): number {
   return index;
 }
 
-function trimEnd(text: string, start: number, end = text.length): number {
+function trimBlanksEnd(text: string, start: number, end: number): number {
   let index = end;
   while (index > start && isBlank(text.charCodeAt(index - 1))) index--;
   return index;
 }
 
-/** Whether the line ends in a backslash that is not itself escaped by one before it. */
+/**
+ * Whether the line ends in a backslash that is not itself escaped. Only the very last
+ * character counts: a backslash followed by blanks does not continue the line.
+ */
 function endsWithUnescapedBackslash(text: string, start: number, end: number): boolean {
-  let escaped = false;
+  let run = 0;
+  for (let index = end - 1; index >= start && text.charCodeAt(index) === BACKSLASH; index--) run++;
+  return run % 2 === 1;
+}
+
+/** systemd's string_is_safe(): no control characters, quotes, backslashes or DEL. */
+function hasUnsafeCharacter(text: string, start: number, end: number): boolean {
   for (let index = start; index < end; index++) {
-    if (escaped) escaped = false;
-    else if (text.charCodeAt(index) === 92) escaped = true;
+    const code = text.charCodeAt(index);
+    if (code < 0x20 || code === 0x22 || code === 0x27 || code === BACKSLASH || code === 0x7f) return true;
   }
-  return escaped;
+  return false;
+}
+
+/** Quoted text in a message stays short: a problem line may be a megabyte long. */
+function clip(written: string): string {
+  return written.length > 60 ? `${written.slice(0, 57)}...` : written;
 }
