@@ -3,15 +3,17 @@
  * modules the table covers (ngx_brotli, headers-more).
  *
  *   npx tsx schemas/scripts/nginx.ts <nginx-git-dir> [--ref TAG] [--oldest TAG] [--out FILE]
- *       [--summaries FILE] [--third-party URL=GIT_DIR]...
+ *       [--summaries FILE] [--third-party URL=GIT_DIR]... [--docs GIT_DIR]
  *
  * Facts are read from the C sources with `git show` / `git cat-file`; nothing is built or
  * run. Per directive: the `ngx_command_t` entry (name, context and argument flags, set
  * handler, post handler), the `ngx_module_t` that owns it, what its handler does with a
  * second occurrence in one block, which configure switch builds its module (auto/modules,
  * auto/options), and, from every release tag between --oldest and --ref, when it appeared,
- * was deprecated and stopped working. Summaries are ours, in schemas/summaries/nginx.json;
- * the run fails when a directive has none, so a new upstream release cannot ship blanks.
+ * was deprecated and stopped working. Docs links are checked against the XML sources of
+ * nginx.org (a clone of nginx/nginx.org, --docs). Summaries are ours, in
+ * schemas/summaries/nginx.json; the run fails when a directive has none, so a new upstream
+ * release cannot ship blanks.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -39,6 +41,12 @@ const THIRD_PARTY: readonly { url: string; readme: string; mirror: string }[] = 
   { url: 'https://github.com/openresty/headers-more-nginx-module', readme: 'README.markdown', mirror: 'openresty+headers-more-nginx-module' },
 ];
 
+/**
+ * The sources of nginx.org, whose pages say which directives they document. Looked up next
+ * to the nginx clone under the mirror tool's name when no --docs option names a clone.
+ */
+const DOCS_SITE = { url: 'https://github.com/nginx/nginx.org', mirror: 'nginx+nginx.org' };
+
 // ---------------------------------------------------------------- options
 
 interface Options {
@@ -49,6 +57,8 @@ interface Options {
   readonly summaries: string;
   /** URL → git dir, for the modules of THIRD_PARTY. */
   readonly thirdParty: ReadonlyMap<string, string>;
+  /** Clone of nginx/nginx.org. */
+  readonly docsGitDir?: string;
 }
 
 function parseOptions(argv: readonly string[]): Options {
@@ -58,6 +68,7 @@ function parseOptions(argv: readonly string[]): Options {
   let out = DEFAULT_OUT;
   let summaries = SUMMARIES_FILE;
   const thirdParty = new Map<string, string>();
+  let docsGitDir: string | undefined;
   for (let index = 0; index < argv.length; index++) {
     const argument = argv[index]!;
     const value = (): string => {
@@ -69,6 +80,7 @@ function parseOptions(argv: readonly string[]): Options {
     else if (argument === '--oldest') oldest = value();
     else if (argument === '--out') out = path.resolve(value());
     else if (argument === '--summaries') summaries = path.resolve(value());
+    else if (argument === '--docs') docsGitDir = path.resolve(value());
     else if (argument === '--third-party') {
       const pair = value();
       const separator = pair.lastIndexOf('=');
@@ -77,8 +89,8 @@ function parseOptions(argv: readonly string[]): Options {
     } else if (argument.startsWith('--')) fail(`unknown option ${argument}`);
     else gitDir = argument;
   }
-  if (!gitDir) fail('usage: nginx.ts <nginx-git-dir> [--ref TAG] [--oldest TAG] [--out FILE] [--summaries FILE] [--third-party URL=GIT_DIR]...');
-  return { gitDir, ...(ref ? { ref } : {}), ...(oldest ? { oldest } : {}), out, summaries, thirdParty };
+  if (!gitDir) fail('usage: nginx.ts <nginx-git-dir> [--ref TAG] [--oldest TAG] [--out FILE] [--summaries FILE] [--third-party URL=GIT_DIR]... [--docs GIT_DIR]');
+  return { gitDir, ...(ref ? { ref } : {}), ...(oldest ? { oldest } : {}), out, summaries, thirdParty, ...(docsGitDir ? { docsGitDir } : {}) };
 }
 
 function fail(message: string): never {
@@ -260,6 +272,17 @@ const HANDLER_REPEATS: Readonly<Record<string, RepeatBehaviour>> = {
   ngx_stream_access_rule: 'accumulates',
   ngx_stream_realip_from: 'accumulates',
   ngx_stream_log_set_log: 'accumulates',
+  // Refuse a repeat of the same zone (or a second "off"), but take several different ones.
+  ngx_http_limit_conn: 'accumulates',
+  ngx_http_limit_req: 'accumulates',
+  ngx_stream_limit_conn: 'accumulates',
+  ngx_http_mirror: 'accumulates',
+  ngx_http_proxy_redirect: 'accumulates',
+  ngx_http_proxy_cookie_domain: 'accumulates',
+  ngx_http_proxy_cookie_path: 'accumulates',
+  ngx_http_proxy_cookie_flags: 'accumulates',
+  // `rotate` combines with a `resize` or `crop` given in another image_filter line.
+  ngx_http_image_filter: 'accumulates',
   // Script instructions of the rewrite modules run in order; every occurrence adds one.
   ngx_http_rewrite: 'accumulates',
   ngx_http_rewrite_return: 'accumulates',
@@ -283,7 +306,6 @@ const HANDLER_REPEATS: Readonly<Record<string, RepeatBehaviour>> = {
   ngx_http_ancient_browser_value: 'overrides',
   ngx_http_modern_browser_value: 'overrides',
   ngx_http_fastcgi_split_path_info: 'overrides',
-  ngx_http_image_filter: 'overrides',
   ngx_http_image_filter_jpeg_quality: 'overrides',
   ngx_http_image_filter_webp_quality: 'overrides',
   ngx_http_image_filter_sharpen: 'overrides',
@@ -297,11 +319,16 @@ const HANDLER_REPEATS: Readonly<Record<string, RepeatBehaviour>> = {
   ngx_http_set_stub_status: 'overrides',
   // Refuses a second handler with its own message ("duplicate perl handler").
   ngx_http_perl: 'rejects',
+  // Refuse any repeat before building their list.
+  ngx_http_upstream_sticky: 'rejects',
+  ngx_http_xslt_entities: 'rejects',
+  ngx_stream_proxy_ssl_alpn_set_slot: 'rejects',
 
   // Handlers of directives gone by the ref, as the last release that had them wrote them.
   ngx_http_limit_zone: 'accumulates',
   ngx_http_fastcgi_set_var: 'accumulates',
   ngx_http_proxy_set_x_var: 'accumulates',
+  ngx_http_v2_push: 'accumulates',
   ngx_http_set_status: 'overrides',
   ngx_http_mysql_test: 'overrides',
   // 0.x-1.9.0: a second mail (or imap) block replaced the first; later releases refuse it.
@@ -314,20 +341,28 @@ const HANDLER_REPEATS: Readonly<Record<string, RepeatBehaviour>> = {
   ngx_http_headers_more_clear_input_headers: 'accumulates',
 };
 
-/** Names of every handler `HANDLER_REPEATS` was consulted for, to report entries it no longer needs. */
+/** Handlers `HANDLER_REPEATS` was used for, to report entries it no longer needs. */
 const handlersConsulted = new Set<string>();
 
+/**
+ * The listed behaviour first, then "is duplicate" in the handler or a function it calls.
+ * A handler that refuses some repeats but also appends to a list is left undecided, for
+ * the table above: proxy_redirect refuses a second "off" yet takes any number of mappings.
+ */
 function repeatBehaviour(handler: string, bodies: ReadonlyMap<string, string>, ignored: boolean): RepeatBehaviour | undefined {
   if (ignored) return 'ignored';
-  const body = bodies.get(handler);
-  if (body !== undefined) {
-    if (body.includes('is duplicate')) return 'rejects';
-    for (const callee of callsIn(body)) {
-      if (callee !== handler && bodies.get(callee)?.includes('is duplicate')) return 'rejects';
-    }
+  const listed = HANDLER_REPEATS[handler];
+  if (listed) {
+    handlersConsulted.add(handler);
+    return listed;
   }
-  handlersConsulted.add(handler);
-  return HANDLER_REPEATS[handler];
+  const body = bodies.get(handler);
+  if (body === undefined) return undefined;
+  const refuses =
+    body.includes('is duplicate') ||
+    [...callsIn(body)].some((callee) => callee !== handler && bodies.get(callee)?.includes('is duplicate'));
+  if (!refuses || /\bngx_(array|list)_push/.test(body)) return undefined;
+  return 'rejects';
 }
 
 // ---------------------------------------------------------------- deprecation
@@ -553,19 +588,29 @@ type Origin = NginxDirective['origin'];
 
 /**
  * Which configure switch builds each module, from auto/modules (the `if [ $SWITCH = YES ]`
- * around a module's name) and auto/options (each switch's default). core: no switch;
- * standard: on by default, --without-… turns it off; optional: off by default, needs
- * --with-…. The HTTP switch is left out (the http core modules are the core of any build
- * that serves HTTP); mail and stream are off by default, so all their modules are optional.
+ * around a module's name, or around a variable of auto/sources that names it) and
+ * auto/options (each switch's default). core: no switch; standard: on by default,
+ * --without-… turns it off; optional: off by default, needs --with-…. The HTTP switch is
+ * left out (the http core modules are the core of any build that serves HTTP); mail and
+ * stream are off by default, so all their modules are optional. A module that neither
+ * file names is never built by configure (0.x-1.x experiments such as the status and
+ * mysql_test modules) and counts as optional.
  */
-function buildOrigins(repository: GitRepository, tag: string): Map<string, Origin> {
+function buildOrigins(repository: GitRepository, tag: string): (module: string) => Origin {
   const defaults = new Map<string, string>();
   for (const match of repository.show(tag, 'auto/options').matchAll(/^(\w+)=(YES|NO|NONE)\s*$/gm)) defaults.set(match[1]!, match[2]!);
   defaults.delete('HTTP');
   // PCRE is found and used by default (the rewrite module needs it); --without-pcre turns it off.
   defaults.set('USE_PCRE', 'YES');
-  const moduleVariables = new Map<string, string>();
-  for (const match of repository.show(tag, 'auto/sources').matchAll(/^(\w+_MODULE)=(ngx_\w+)\s*$/gm)) moduleVariables.set(match[1]!, match[2]!);
+  const modulesIn = (text: string) => [...text.matchAll(/(?<![$\w])ngx_\w+_module\b/g)].map((match) => match[0]);
+  // auto/sources: variables that name modules, one (HTTP_SSL_MODULE=ngx_http_ssl_module) or several.
+  const definitions = new Map<string, string[]>();
+  const sources = repository.show(tag, 'auto/sources').replace(/\\\n/g, ' ');
+  for (const match of sources.matchAll(/^(\w+)="?([^"\n]*)"?\s*$/gm)) {
+    const names = modulesIn(match[2]!);
+    if (names.length > 0) definitions.set(match[1]!, names);
+  }
+  const mentioned = new Set([...definitions.values()].flat());
 
   const origins = new Map<string, Origin>();
   const rank: Record<Origin, number> = { core: 0, standard: 1, optional: 2, 'third-party': 3 };
@@ -582,20 +627,23 @@ function buildOrigins(repository: GitRepository, tag: string): Map<string, Origi
       conditions.pop();
       continue;
     }
-    const assignment = /^(ngx_module_name|[A-Za-z_]*MODULES|modules)=(.*)$/.exec(line);
+    // ngx_module_name=… (1.9.11 on), or HTTP_MODULES="$HTTP_MODULES $HTTP_SSL_MODULE" and
+    // modules="$modules $MAIL_MODULES" (before); ngx_module_order only sorts.
+    const assignment = /^(ngx_module_name|[A-Za-z_]*MODULES|modules)="?(.*?)"?$/.exec(line);
     if (!assignment) continue;
     const names = [
-      ...[...assignment[2]!.matchAll(/\$(\w+_MODULE)\b/g)].map((match) => moduleVariables.get(match[1]!)),
-      ...[...assignment[2]!.matchAll(/(?<![$\w])(ngx_\w+_module)\b/g)].map((match) => match[1]),
-    ].filter((name): name is string => name !== undefined);
+      ...[...assignment[2]!.matchAll(/\$(\w+)/g)].flatMap((match) => (match[1] === assignment[1] ? [] : (definitions.get(match[1]!) ?? []))),
+      ...modulesIn(assignment[2]!),
+    ];
     const switches = conditions.flat();
     const origin: Origin = switches.some((name) => defaults.get(name) !== 'YES') ? 'optional' : switches.length > 0 ? 'standard' : 'core';
     for (const name of names) {
+      mentioned.add(name);
       const known = origins.get(name);
       if (!known || rank[origin] < rank[known]) origins.set(name, origin);
     }
   }
-  return origins;
+  return (module) => origins.get(module) ?? (mentioned.has(module) ? 'core' : 'optional');
 }
 
 /**
@@ -603,9 +651,9 @@ function buildOrigins(repository: GitRepository, tag: string): Map<string, Origi
  * Linux build has; kqueue, /dev/poll, event ports, IOCP (and rtsig, aio of old) are never
  * built on Linux, so for a Linux deployment they are as good as optional.
  */
-function originOf(module: string, moduleType: string, origins: ReadonlyMap<string, Origin>): Origin {
+function originOf(module: string, moduleType: string, origins: (module: string) => Origin): Origin {
   if (moduleType === 'NGX_EVENT_MODULE' && module !== 'ngx_event_core_module') return module === 'ngx_epoll_module' ? 'core' : 'optional';
-  return origins.get(module) ?? 'core';
+  return origins(module);
 }
 
 // ---------------------------------------------------------------- docs
@@ -617,23 +665,51 @@ function familyOf(moduleType: string): 'core' | 'http' | 'mail' | 'stream' {
   return 'core';
 }
 
-/** The nginx.org page that documents a module's directives. */
-function docsPage(module: string, moduleType: string): string {
+/** Blocks whose modules are core modules but whose docs are on their family's core page. */
+const FAMILY_BLOCKS: Readonly<Record<string, 'http' | 'mail' | 'stream'>> = {
+  ngx_http_module: 'http',
+  ngx_mail_module: 'mail',
+  ngx_stream_module: 'stream',
+};
+
+/** The nginx.org page that documents a directive. */
+function docsPage(module: string, moduleType: string, name: string): string {
+  const block = FAMILY_BLOCKS[module];
+  if (block) return `${DOCS_URL}/${block}/ngx_${block}_core_module.html`;
   const family = familyOf(moduleType);
-  if (family === 'core') {
+  // nginx.org documents error_log once, on the core page, for every context.
+  if (family === 'core' || name === 'error_log') {
     if (module === 'ngx_google_perftools_module') return `${DOCS_URL}/ngx_google_perftools_module.html`;
     if (module === 'ngx_quic_bpf_module') return `${DOCS_URL}/http/ngx_http_v3_module.html`;
-    // Core, error log, events and their methods, OpenSSL engine, PCRE, thread pools.
+    // Core, error log, events and their methods, OpenSSL engine and cache, PCRE, thread pools.
     return `${DOCS_URL}/ngx_core_module.html`;
   }
-  // The http/mail/stream blocks, output_buffers and try_files live on the core module pages.
-  const onCorePage = [`ngx_${family}_module`, 'ngx_http_copy_filter_module', 'ngx_http_try_files_module'];
-  if (onCorePage.includes(module)) return `${DOCS_URL}/${family}/ngx_${family}_core_module.html`;
+  // The http core module defines gzip_vary, gzip_proxied, gzip_disable and gzip_http_version
+  // (the gzip_static module uses them too); they are documented with gzip.
+  if (module === 'ngx_http_core_module' && name.startsWith('gzip_')) return `${DOCS_URL}/http/ngx_http_gzip_module.html`;
+  // output_buffers and try_files live on the core module page.
+  if (module === 'ngx_http_copy_filter_module' || module === 'ngx_http_try_files_module') return `${DOCS_URL}/http/ngx_http_core_module.html`;
   // Balancers (hash, keepalive, zone, sticky, …) are documented with the upstream module.
   if (new RegExp(`^ngx_${family}_upstream_\\w+_module$`).test(module)) return `${DOCS_URL}/${family}/ngx_${family}_upstream_module.html`;
   // Filter modules are documented without "_filter", except the image filter.
   const page = module === 'ngx_http_image_filter_module' ? module : module.replace(/_filter_module$/, '_module');
   return `${DOCS_URL}/${family}/${page}.html`;
+}
+
+/**
+ * Directive names each English page of nginx.org documents (`<directive name="…">` in its
+ * XML source), keyed by the page's URL.
+ */
+function documentedDirectives(site: GitRepository): Map<string, Set<string>> {
+  const root = 'xml/en/docs/';
+  const files = site.files('HEAD', root).filter((file) => file.path.endsWith('.xml'));
+  const texts = site.blobs(files.map((file) => file.blob));
+  const pages = new Map<string, Set<string>>();
+  for (const file of files) {
+    const names = new Set([...(texts.get(file.blob) ?? '').matchAll(/<directive\s+name="([^"]+)"/g)].map((match) => match[1]!));
+    if (names.size > 0) pages.set(`${DOCS_URL}/${file.path.slice(root.length).replace(/\.xml$/, '.html')}`, names);
+  }
+  return pages;
 }
 
 // ---------------------------------------------------------------- main
@@ -697,8 +773,8 @@ function main(): void {
     }
     return bodies;
   };
-  const originsAt = new Map<string, Map<string, Origin>>();
-  const origins = (tag: string): Map<string, Origin> => {
+  const originsAt = new Map<string, (module: string) => Origin>();
+  const origins = (tag: string): ((module: string) => Origin) => {
     let found = originsAt.get(tag);
     if (!found) {
       found = buildOrigins(nginx, tag);
@@ -714,6 +790,14 @@ function main(): void {
     const observation = lineage.states[lifetime.factsAt]!;
     candidates.push({ observation, lifetime, tag: scanned[lifetime.factsAt]!, stillInRef: lineage.states[refIndex] !== undefined });
   }
+
+  const docsGitDir = options.docsGitDir ?? path.resolve(options.gitDir, '..', '..', DOCS_SITE.mirror, 'repo');
+  if (!existsSync(docsGitDir)) fail(`no clone of ${DOCS_SITE.url} at ${docsGitDir}; pass --docs GIT_DIR`);
+  const docsSite = new GitRepository(docsGitDir);
+  const docsCommit = docsSite.commitOf('HEAD');
+  const documented = documentedDirectives(docsSite);
+  const undocumented: string[] = [];
+  const misplacedDocs: string[] = [];
 
   const summaries = JSON.parse(readFileSync(options.summaries, 'utf8')) as Record<string, string>;
   const usedSummaries = new Set<string>();
@@ -741,9 +825,16 @@ function main(): void {
     const behaviour = repeatBehaviour(entry.handler, treeBodies(tag), observation.status === 'ignored');
     if (!behaviour) unknownHandlers.add(`${entry.handler} (${entry.name}, ${tag})`);
     const removedFromTree = lifetime.removed !== undefined && !stillInRef;
-    const docs = lifetime.removed
-      ? `${UPSTREAM_URL}/blob/${tag}/${file}`
-      : `${docsPage(module, moduleType)}#${entry.name}`;
+    // Removed directives, and the few nginx.org never documented (other systems' event
+    // methods, tuning knobs such as gzip_hash, the degradation module), link their source.
+    const page = docsPage(module, moduleType, entry.name);
+    const onPage = documented.get(page)?.has(entry.name) === true;
+    if (!lifetime.removed && !onPage) {
+      const elsewhere = [...documented].filter(([, names]) => names.has(entry.name)).map(([other]) => other);
+      if (elsewhere.length > 0) misplacedDocs.push(`${keyOf(module, entry.name)}: ${page} does not document it; ${elsewhere.join(', ')} do`);
+      else undocumented.push(entry.name);
+    }
+    const docs = lifetime.removed || !onPage ? `${UPSTREAM_URL}/blob/${tag}/${file}` : `${page}#${entry.name}`;
     if (lifetime.earlierRuns.length > 0) earlier.push(`${entry.name} (${lifetime.earlierRuns.join(', ')})`);
     if (lifetime.removed && !removedFromTree) notes.push(`${entry.name} (${module}): still parsed at ${versionOf(ref)} but ignored with a warning from ${lifetime.removed}.`);
     directives.push({
@@ -799,6 +890,7 @@ function main(): void {
   }
 
   const problems: string[] = [];
+  if (misplacedDocs.length > 0) problems.push(`docsPage() links a page that lacks the directive:\n  ${misplacedDocs.join('\n  ')}`);
   if (unknownHandlers.size > 0) problems.push(`set handlers missing from HANDLER_REPEATS (decide how a repeat behaves):\n  ${[...unknownHandlers].join('\n  ')}`);
   if (missingSummaries.length > 0) problems.push(`directives without a summary in ${path.relative(process.cwd(), options.summaries)}:\n  ${missingSummaries.join('\n  ')}`);
   if (badSummaries.length > 0) problems.push(`summaries that are empty or span lines:\n  ${badSummaries.join('\n  ')}`);
@@ -826,6 +918,7 @@ function main(): void {
         'auto/modules',
         'auto/options',
         'auto/sources',
+        `${DOCS_SITE.url}/blob/${docsCommit}/xml/en/docs (which page documents each directive)`,
         ...thirdPartyFiles,
       ],
       versionsScanned: versions,
@@ -839,6 +932,7 @@ function main(): void {
         'removed: first release after the last one in which the directive worked, when no later release accepts it or every later one ignores it with a warning (ngx_http_v2_obsolete, ngx_http_v2_spdy_deprecated).',
         `deprecated: first release of the run, ending with its last working release, in which nginx warns that it is deprecated (an ngx_conf_deprecated_t post handler, a call to ngx_conf_deprecated(), or the handler's own "the \\"name\\" directive is deprecated" message). Deprecated: ${deprecatedOnes.map((directive) => `${directive.name} ${directive.deprecated}`).join(', ') || 'none'}.`,
         'repeatable: from the set handler. False when nginx answers a repeat with "is duplicate" (the handler or a setter it calls returns it: ngx_conf_set_flag/str/num/size/off/msec/sec/bufs/enum/path/access_slot, ngx_http_set_complex_value_slot and custom handlers that check for a value already set) or when a repeat silently replaces the earlier value (load-balancing methods, upstream zone, ssl_session_cache, …). True when each occurrence adds to a list (str_array/keyval/bitmask/types slots, add_header, listen, server, location, include, error_page, rewrite instructions, …) or the directive is ignored. The handler-by-handler decisions are HANDLER_REPEATS in schemas/scripts/nginx.ts.',
+        `docs: the nginx.org page (${DOCS_URL}/…) whose XML source at ${DOCS_SITE.url} commit ${docsCommit} has <directive name="…">; removed directives and those nginx.org does not document link their source file instead. Undocumented: ${undocumented.join(', ') || 'none'}.`,
         'origin: core when no configure switch builds the module, standard when a switch that is on by default does (--without-… removes it), optional when a switch that is off by default is needed (--with-…; all of mail and stream; grpc needs http_v2). Event modules of other systems (kqueue, devpoll, eventport, iocp) are optional: Linux builds never have them.',
         ...notes,
       ],

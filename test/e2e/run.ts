@@ -95,9 +95,11 @@ async function runSuite(page: Page, server: CodeServer, workspace: string, exten
     const text = message.text();
     if (/✔|✘|passing|failing|\d\) |Error|deploylint/.test(text)) log(`    [extension host] ${text}`);
   });
+  // The workbench reads these as URIs of the remote extension host, not as paths.
+  const remote = (path: string) => `vscode-remote://${new URL(server.url).host}${path}`;
   const payload = JSON.stringify([
-    ['extensionDevelopmentPath', extension],
-    ['extensionTestsPath', suite],
+    ['extensionDevelopmentPath', remote(extension)],
+    ['extensionTestsPath', remote(suite)],
   ]);
   await page.goto(`${server.url}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(payload)}`);
   return Promise.race([exited, new Promise<number>((_, reject) => setTimeout(() => reject(new Error('the suite did not finish within 5 minutes')), 300_000))]);

@@ -120,6 +120,26 @@ describe('deploylint-language-server', function () {
     assert.ok(client.alive);
   });
 
+  it('checks a 20 MB document and 2,000 open documents, and keeps answering', async function () {
+    this.timeout(120_000);
+    const big = client.open(join(root, 'nginx', 'conf.d', 'big.conf'), `${'server { listen 80; }\n'.repeat(1_000_000)}server { proxy_read_timout 5s; }\n`, 'nginx');
+    for (let index = 0; index < 2000; index++) client.open(join(root, 'units', `app${index}.service`), `[Service]\nExecStart=/usr/bin/app${index}\n`, 'systemd-unit-file');
+    const last = pathToFileURL(join(root, 'units', 'app1999.service')).href;
+    await client.diagnosticsFor(last, () => true, 60_000);
+    const hover = (await client.connection.sendRequest('textDocument/hover', { textDocument: { uri: last }, position: { line: 1, character: 2 } })) as Hover;
+    assert.match((hover.contents as { value: string }).value, /ExecStart=/);
+    const bigDiagnostics = await client.diagnosticsFor(big, (list) => list.length > 0, 90_000);
+    assert.deepEqual(bigDiagnostics.map((d) => [d.code, d.range.start.line]), [['nginx/unknown-directive', 1_000_000]]);
+    assert.ok(client.alive);
+  });
+
+  it('publishes at most a thousand diagnostics per document, and counts the rest', async () => {
+    const noisy = client.open(join(root, 'nginx', 'conf.d', 'noisy.conf'), 'server { proxy_read_timout 5s; }\n'.repeat(3000), 'nginx');
+    const diagnostics = await client.diagnosticsFor(noisy, (list) => list.length > 0);
+    assert.equal(diagnostics.length, 1001);
+    assert.equal(diagnostics[1000]!.message, '2000 more findings in this file are not shown; run deploylint on the command line for all of them');
+  });
+
   it('says how to start it when no transport is given', () => {
     const result = require('node:child_process').spawnSync(process.execPath, ['bin/deploylint-language-server.js'], { encoding: 'utf8' });
     assert.equal(result.status, 2);

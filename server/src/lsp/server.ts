@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import {
   CodeActionKind,
+  DiagnosticSeverity,
   TextDocumentSyncKind,
   TextDocuments,
   type CodeAction,
@@ -32,6 +33,9 @@ import { DEFAULT_SETTINGS, readSettings, type Settings } from './settings';
 
 /** Quiet time after the last keystroke before a document is checked again. */
 const DEBOUNCE_MS = 150;
+
+/** Diagnostics published for one document at most. */
+const MAX_DIAGNOSTICS = 1000;
 
 /**
  * The language server: one method per LSP request, each a thin mapping onto the core.
@@ -98,8 +102,11 @@ export class DeploylintServer {
       this.clear(document.uri);
       return;
     }
-    // Other documents may read this one (an nginx include): check them again too.
-    for (const uri of this.session.uris) this.schedule(uri, uri === document.uri ? delay : Math.max(delay, DEBOUNCE_MS));
+    this.schedule(document.uri, delay);
+    // Other nginx files may include this one, and its placement may change theirs.
+    if (this.session.kindOf(document.uri) === 'nginx') {
+      for (const uri of this.session.urisOfKind('nginx')) if (uri !== document.uri) this.schedule(uri, Math.max(delay, DEBOUNCE_MS));
+    }
   }
 
   private closed(uri: string): void {
@@ -138,7 +145,7 @@ export class DeploylintServer {
       return;
     }
     this.findings.set(uri, findings);
-    await this.connection.sendDiagnostics({ uri, diagnostics: findings.map(toDiagnostic) });
+    await this.connection.sendDiagnostics({ uri, diagnostics: diagnosticsOf(findings) });
     this.connection.console.log(`checked ${uri}: ${findings.length} findings in ${(performance.now() - started).toFixed(1)} ms`);
   }
 
@@ -198,6 +205,23 @@ export class DeploylintServer {
     if (!context) return [];
     return documentLinks(context).map((link) => ({ range: context.document.source.rangeOf(link.span), target: uriOf(link.target) }));
   }
+}
+
+/**
+ * Diagnostics for a document, at most MAX_DIAGNOSTICS of them: past that, a list helps
+ * nobody and costs the editor. The rest are counted in one last entry.
+ */
+function diagnosticsOf(findings: readonly Finding[]): Diagnostic[] {
+  const shown = findings.slice(0, MAX_DIAGNOSTICS).map(toDiagnostic);
+  if (findings.length > MAX_DIAGNOSTICS) {
+    shown.push({
+      range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+      severity: DiagnosticSeverity.Information,
+      source: 'deploylint',
+      message: `${findings.length - MAX_DIAGNOSTICS} more findings in this file are not shown; run deploylint on the command line for all of them`,
+    });
+  }
+  return shown;
 }
 
 function sameRange(finding: Finding, diagnostic: Diagnostic): boolean {

@@ -70,8 +70,12 @@ export class Session {
     return this.documents.has(uri);
   }
 
-  get uris(): string[] {
-    return [...this.documents.keys()];
+  kindOf(uri: string): FileKind | undefined {
+    return this.documents.get(uri)?.input.kind;
+  }
+
+  urisOfKind(kind: FileKind): string[] {
+    return [...this.documents.values()].filter((document) => document.input.kind === kind).map((document) => document.uri);
   }
 
   /** The findings of one open document under its resource's settings. */

@@ -29,6 +29,14 @@ export class NginxView {
     for (const document of documents) if (document.nginx) this.parsed.set(document.path, document.nginx);
   }
 
+  private loads: boolean | undefined;
+
+  /** Whether any nginx file of the run loads a module by name: its directives are beyond any table. */
+  get loadsModules(): boolean {
+    this.loads ??= this.documents.some((document) => document.nginx?.directives.some((directive) => directive.name === 'load_module') === true);
+    return this.loads;
+  }
+
   /** The includes reached from a document, taken as the root of a configuration. */
   graph(document: ParsedDocument): IncludeGraph {
     let graph = this.graphs.get(document.path);
@@ -65,7 +73,12 @@ export class NginxView {
   /** Where a document's top level sits: where a main file of the run includes it, else guessed from its path. */
   placement(document: ParsedDocument): Placement {
     if (!this.placements) this.placements = this.placeIncludedFiles();
-    return this.placements.get(document.path) ?? placeByPath(document.path, document.nginx!, this.allowedIn);
+    let placement = this.placements.get(document.path);
+    if (!placement) {
+      placement = placeByPath(document.path, document.nginx!, this.allowedIn);
+      this.placements.set(document.path, placement);
+    }
+    return placement;
   }
 
   private placeIncludedFiles(): Map<string, Placement> {

@@ -227,7 +227,11 @@ export interface NginxDirective extends Availability, Documented {
    * ("is duplicate") or silently lets the last one win.
    */
   readonly repeatable: boolean;
-  /** Whether the module is built into Debian's nginx packages or must be loaded. */
+  /**
+   * How nginx's own build treats the module: always built (`core`), built unless
+   * configured out (`standard`), built only when configured in (`optional`), or not part
+   * of nginx (`third-party`). Distributions choose their own set on top of this.
+   */
   readonly origin: 'core' | 'standard' | 'optional' | 'third-party';
 }
 

@@ -76,11 +76,15 @@ export function placeByPath(path: string, file: NginxFile, allowedIn: (name: str
   }
   const folder = parts.slice(0, -1).reverse().find((part) => HTTP_FOLDERS.includes(part));
   if (folder) return { chain: ['http'], reason: `checked as if inside http { } because it is in ${folder}/` };
+  // Count each name once with its number of uses: a fragment can hold a great many directives.
+  const uses = new Map<string, number>();
+  for (const directive of topLevel) uses.set(directive, (uses.get(directive) ?? 0) + 1);
   let best = FRAGMENT_CHAINS[0]!;
   let bestScore = -1;
   for (const chain of FRAGMENT_CHAINS) {
     const context = contextOf(chain) as NginxContext;
-    const score = topLevel.filter((directive) => allowedIn(directive).includes(context)).length;
+    let score = 0;
+    for (const [directive, count] of uses) if (allowedIn(directive).includes(context)) score += count;
     if (score > bestScore) {
       best = chain;
       bestScore = score;

@@ -11,7 +11,9 @@ export const unknownDirective: Rule = {
   nginx(file, context) {
     const nginx = context.knowledge.nginx;
     // A module loaded by name may bring directives no table can know.
-    const loadsModules = [...context.workspace.documents].some((document) => document.nginx?.directives.some((directive) => directive.name === 'load_module'));
+    const loadsModules = context.workspace.nginx.loadsModules;
+    // A mistake is usually repeated: work out each suggestion once per file.
+    const suggestions = new Map<string, string | undefined>();
     walkPlaced(file, context, (directive) => {
       const known = nginx.named(directive.name);
       if (known.length > 0) {
@@ -23,7 +25,8 @@ export const unknownDirective: Rule = {
         });
         return;
       }
-      const suggestion = closestName(directive.name, nginx.names);
+      if (!suggestions.has(directive.name)) suggestions.set(directive.name, closestName(directive.name, nginx.names));
+      const suggestion = suggestions.get(directive.name);
       context.report({
         span: directive.nameSpan,
         severity: loadsModules ? 'warning' : 'error',
