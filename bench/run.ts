@@ -14,10 +14,13 @@ import { spawnSync } from 'node:child_process';
 import { cpus, totalmem } from 'node:os';
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { lspFigures } from './lsp';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const OUT = resolve('bench/out');
 const CLI = resolve('bin/deploylint.js');
+/** Everything from this heading on in docs/benchmarks.md is written by hand and kept. */
+const NOTES_HEADING = '## How to reproduce';
 
 interface Measurement {
   readonly seconds: number;
@@ -178,7 +181,7 @@ function version(command: string, args: string[]): string {
   return `${result.stdout}${result.stderr}`.trim().split('\n')[0] ?? '?';
 }
 
-function main(): void {
+async function main(): Promise<void> {
   requireTool('/usr/bin/time', ['--version'], 'time');
   requireTool('nginx', ['-v'], 'nginx-core');
   requireTool('systemd-analyze', ['--version'], 'systemd');
@@ -204,6 +207,7 @@ function main(): void {
       `| ${result.name} | ${megabytes.toFixed(1)} MB | ${result.ours.seconds.toFixed(2)} s | ${(megabytes / Math.max(result.ours.seconds, 0.01)).toFixed(1)} | ${result.ours.peakMiB.toFixed(0)} | \`${result.theirsLabel}\` | ${result.theirs.seconds.toFixed(2)} s | ${result.theirs.peakMiB.toFixed(0)} | ${(result.theirs.seconds / Math.max(result.ours.seconds, 0.01)).toFixed(2)} |`,
     );
   }
+  lines.push(...(await lspFigures()));
   const table = `${lines.join('\n')}\n`;
   const docs = 'docs/benchmarks.md';
   let existing = '';
@@ -212,10 +216,11 @@ function main(): void {
   } catch {
     // first run
   }
-  // Keep the notes below the table (what was changed and why), replace the table itself.
-  const notes = existing.includes('\n## ') ? existing.slice(existing.indexOf('\n## ')) : '';
+  // Keep the notes (what was changed and why), replace the measured tables above them.
+  const notesStart = existing.indexOf(NOTES_HEADING);
+  const notes = notesStart >= 0 ? `\n${existing.slice(notesStart)}` : '';
   writeFileSync(docs, table + notes);
   process.stdout.write(table);
 }
 
-main();
+void main();

@@ -8,6 +8,7 @@ import { requireOracle } from '../helpers/oracles';
 
 interface JsonFinding {
   rule: string;
+  message: string;
   severity: string;
   range: { start: { line: number }; end: { line: number } };
 }
@@ -51,8 +52,13 @@ describe('nginx: deploylint agrees with nginx -t', function () {
         const oracle = nginxTest(config, `${prefix}/`);
         const ours = deploylintJson([config]).files[0]!.findings.filter((f) => f.severity === 'error');
         const ourLines = ours.map((f) => `${f.range.start.line + 1}-${f.range.end.line + 1}`);
-        // nginx names the line a statement ends on; a finding that covers it agrees.
-        const covers = (line: number) => ours.some((f) => f.range.start.line + 1 <= line && line <= f.range.end.line + 1);
+        // nginx names the line a statement ends on; a finding that covers it agrees. When the file ends
+        // inside a block or a string, nginx names the end of the file and deploylint points at the
+        // opening brace or quote instead, where the fix belongs: it agrees when it says the same thing.
+        const lastLine = readFileSync(config, 'utf8').split('\n').length;
+        const endOfFile = /unexpected end of file/.test(oracle.output) && oracle.line !== undefined && oracle.line >= lastLine - 1;
+        const covers = (line: number) =>
+          ours.some((f) => (f.range.start.line + 1 <= line && line <= f.range.end.line + 1) || (endOfFile && /^(unexpected end of file|unterminated)/.test(f.message)));
         if (oracle.ok && ours.length > 0) disagreements.push(`${name}: nginx accepts it, deploylint reports ${ours.map((f) => f.rule).join(', ')}`);
         if (!oracle.ok && ours.length === 0) disagreements.push(`${name}: nginx rejects it (${oracle.output.trim()}), deploylint reports no error`);
         if (!oracle.ok && oracle.line !== undefined && ours.length > 0 && !covers(oracle.line)) {

@@ -24,7 +24,7 @@ export function gunicornCommandsInUnit(text: string, unit: UnitFile, flags: Guni
           if (programIndex === undefined) continue;
           sites.push({ command: parseGunicornArguments(command.argv, programIndex, flags), holder: 'ExecStart=', entry });
         }
-      } else if (entry.key === 'Environment') {
+      } else if (entry.key === 'Environment' && entry.value.includes(CMD_ARGS)) {
         for (const word of splitUnitWords(entry).words) {
           const site = cmdArgsSite(text, word, flags);
           if (site) sites.push({ ...site, entry });

@@ -1,7 +1,7 @@
 import type { Rule } from '../../engine/rule';
 import type { NginxDirective } from '../../formats/nginx/model';
 import { statementRemoval } from '../../text/line-edits';
-import { entriesAllowedIn, walkPlaced } from './placed';
+import { entriesAllowedIn, placedDirectives } from './placed';
 
 export const duplicateDirective: Rule = {
   id: 'nginx/duplicate-directive',
@@ -10,16 +10,15 @@ export const duplicateDirective: Rule = {
 
   nginx(file, context) {
     const firstInBlock = new Map<string, NginxDirective>();
-    walkPlaced(file, context, (directive, ancestors, where) => {
+    for (const { directive, where, parent } of placedDirectives(file, context)) {
       const entries = entriesAllowedIn(directive.name, where, context);
-      if (entries.length === 0 || entries.some((entry) => entry.repeatable)) return;
+      if (entries.length === 0 || entries.some((entry) => entry.repeatable)) continue;
       // One key per block: the block's owner (or the top level) and the directive's name.
-      const owner = ancestors[ancestors.length - 1];
-      const key = `${owner ? owner.span.start : -1}:${directive.name}`;
+      const key = `${parent ? parent.directive.span.start : -1}:${directive.name}`;
       const first = firstInBlock.get(key);
       if (!first) {
         firstInBlock.set(key, directive);
-        return;
+        continue;
       }
       const line = context.document.source.positionAt(first.span.start).line + 1;
       context.report({
@@ -35,6 +34,6 @@ export const duplicateDirective: Rule = {
           },
         ],
       });
-    });
+    }
   },
 };

@@ -1,7 +1,7 @@
 import type { FixDraft, Rule, RuleContext } from '../../engine/rule';
 import type { NginxDirective } from '../../formats/nginx/model';
 import type { NginxArity, NginxDirective as DirectiveEntry } from '../../knowledge/types';
-import { entriesAllowedIn, walkPlaced } from './placed';
+import { entriesAllowedIn, placedDirectives } from './placed';
 
 const FLAG_WORDS: Readonly<Record<string, 'on' | 'off'>> = { yes: 'on', true: 'on', '1': 'on', enable: 'on', no: 'off', false: 'off', '0': 'off', disable: 'off' };
 
@@ -11,11 +11,11 @@ export const invalidArguments: Rule = {
   summary: 'A directive with the wrong number or form of arguments, or a block where none belongs: nginx refuses to start',
 
   nginx(file, context) {
-    walkPlaced(file, context, (directive, _ancestors, where) => {
+    for (const { directive, where } of placedDirectives(file, context)) {
       const entries = entriesAllowedIn(directive.name, where, context);
-      if (entries.length === 0) return; // unknown or misplaced: other rules say so
+      if (entries.length === 0) continue; // unknown or misplaced: other rules say so
       checkBlock(directive, entries, context) || checkCount(directive, entries, context) || checkFlag(directive, entries, context);
-    });
+    }
   },
 };
 

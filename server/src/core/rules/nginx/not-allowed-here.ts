@@ -3,7 +3,7 @@ import { contextOf } from '../../formats/nginx/context';
 import type { NginxDirective } from '../../formats/nginx/model';
 import type { NginxContext } from '../../knowledge/types';
 import { indentationAt, statementRemoval } from '../../text/line-edits';
-import { availableEntries, describeContext, walkPlaced } from './placed';
+import { ancestorsOf, availableEntries, describeContext, placedDirectives } from './placed';
 
 export const notAllowedHere: Rule = {
   id: 'nginx/not-allowed-here',
@@ -12,9 +12,11 @@ export const notAllowedHere: Rule = {
 
   nginx(file, context) {
     const chain = context.workspace.nginx.placement(context.document).chain;
-    walkPlaced(file, context, (directive, ancestors, where) => {
+    for (const placed of placedDirectives(file, context)) {
+      const { directive, where } = placed;
       const entries = availableEntries(directive.name, context);
-      if (entries.length === 0 || entries.some((entry) => entry.contexts.includes(where))) return;
+      if (entries.length === 0 || entries.some((entry) => entry.contexts.includes(where))) continue;
+      const ancestors = ancestorsOf(placed);
       const allowed = sameFamily(where, [...new Set(entries.flatMap((entry) => entry.contexts))]);
       const fix = moveOutward(directive, ancestors, chain, allowed, context);
       context.report({
@@ -22,7 +24,7 @@ export const notAllowedHere: Rule = {
         message: `"${directive.name}" directive is not allowed in ${describeContext(where)}; it belongs in ${allowed.map(describeContext).join(', ')}`,
         fixes: fix ? [fix] : [],
       });
-    });
+    }
   },
 };
 

@@ -1,7 +1,7 @@
 import type { Rule } from '../../engine/rule';
 import { versionGap } from '../../knowledge/knowledge';
 import { closestName } from '../../text/suggest';
-import { availableEntries, walkPlaced } from './placed';
+import { availableEntries, placedDirectives } from './placed';
 
 export const unknownDirective: Rule = {
   id: 'nginx/unknown-directive',
@@ -14,16 +14,16 @@ export const unknownDirective: Rule = {
     const loadsModules = context.workspace.nginx.loadsModules;
     // A mistake is usually repeated: work out each suggestion once per file.
     const suggestions = new Map<string, string | undefined>();
-    walkPlaced(file, context, (directive) => {
+    for (const { directive } of placedDirectives(file, context)) {
       const known = nginx.named(directive.name);
       if (known.length > 0) {
-        if (availableEntries(directive.name, context).length > 0) return;
+        if (availableEntries(directive.name, context).length > 0) continue;
         const newest = known[0]!;
         context.report({
           span: directive.nameSpan,
           message: `"${directive.name}" does not exist in nginx ${context.targets.nginx} (${versionGap(newest, context.targets.nginx)}): nginx reports an unknown directive`,
         });
-        return;
+        continue;
       }
       if (!suggestions.has(directive.name)) suggestions.set(directive.name, closestName(directive.name, nginx.names));
       const suggestion = suggestions.get(directive.name);
@@ -33,6 +33,6 @@ export const unknownDirective: Rule = {
         message: `unknown directive "${directive.name}"${suggestion ? `; did you mean "${suggestion}"?` : ''}${loadsModules ? ' (unless a module this configuration loads provides it)' : ''}`,
         fixes: suggestion ? [{ title: `Change to ${suggestion}`, safe: false, preferred: true, edits: [{ span: directive.nameSpan, newText: suggestion }] }] : [],
       });
-    });
+    }
   },
 };
