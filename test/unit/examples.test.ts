@@ -21,7 +21,8 @@ describe('deploylint examples/ (the seed systems)', () => {
   it('exits 1: the seeds have real problems', () => assert.equal(code, 1));
 
   it('PXE server (seed 002): three duplicates and the unknown max_worker_memory', () => {
-    assert.deepEqual(findings('examples/nutanix-pxe/gunicorn.conf.py'), [
+    const generic = findings('examples/nutanix-pxe/gunicorn.conf.py').filter((f) => /duplicate-setting|unknown-setting/.test(f));
+    assert.deepEqual(generic, [
       '29 gunicorn/duplicate-setting',
       '47 gunicorn/unknown-setting',
       '47 gunicorn/duplicate-setting',

@@ -8,10 +8,10 @@ import {
   includeGraphOf,
   MAX_CONTEXT_DEPTH,
   MAX_INCLUDED_FILES,
-  normalizePath,
   resolveIncludePath,
 } from '../../server/src/core/formats/nginx/includes';
 import { parseNginx } from '../../server/src/core/formats/nginx/parser';
+import { normalizePath } from '../../server/src/core/text/paths';
 import { graphOf, TestFiles } from '../helpers/nginx-files';
 
 /** The fixture tree test/fixtures/nginx/debian, placed at /etc/nginx. */

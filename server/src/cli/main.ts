@@ -55,7 +55,7 @@ function check(options: CliOptions, streams: Streams): number {
   }
 
   let documents = [...collected.documents, ...includedDocuments(linter, collected.documents, access, collected.errors)];
-  let reports = linter.lint({ documents, files: access, ...(options.host ? { host: options.host } : {}) });
+  let reports = linter.lint({ documents, files: access, ...(options.host ? { host: options.host, hostOrigin: '--host' } : {}) });
 
   if (options.fix) {
     const fixed = fixInPlace(linter, documents, reports, access, options, collected.boms);
@@ -99,7 +99,7 @@ function fixInPlace(
       const text = outcome.texts.get(document.path);
       return text === undefined ? document : { ...document, text };
     });
-    reports = linter.lint({ documents, files: access, ...(options.host ? { host: options.host } : {}) });
+    reports = linter.lint({ documents, files: access, ...(options.host ? { host: options.host, hostOrigin: '--host' } : {}) });
   }
 
   const changed = documents.filter((document, index) => document.text !== original[index]!.text);

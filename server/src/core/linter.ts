@@ -1,19 +1,23 @@
-import { parseDocument, type DocumentInput } from './engine/document';
+import { parseDocument, type DocumentInput, type ParsedDocument } from './engine/document';
+import { hostLayersOf } from './engine/host-layers';
 import { NginxView } from './engine/nginx-view';
 import { lintDocuments, type FileReport } from './engine/lint';
 import type { Rule } from './engine/rule';
+import type { Workspace } from './engine/workspace';
 import type { HostSpec } from './host/host-spec';
+import { resolveHost, type Host, type HostLayer } from './host/resolve';
 import type { Knowledge } from './knowledge/knowledge';
 import { loadKnowledge } from './knowledge/tables';
 import type { FileAccess } from './model/file-access';
 import type { Severity } from './model/finding';
-import type { Targets } from './model/targets';
 import { ALL_RULES } from './rules';
 
 export interface LintRequest {
   readonly documents: readonly DocumentInput[];
   readonly files: FileAccess;
+  /** What the CLI's --host or the editor's settings declare; a file's own declarations win over it. */
   readonly host?: HostSpec;
+  readonly hostOrigin?: string;
   readonly severityFor?: (rule: string, path: string) => Severity | 'off' | undefined;
 }
 
@@ -26,22 +30,26 @@ export class Linter {
     return lintDocuments(request.documents, {
       knowledge: this.knowledge,
       files: request.files,
-      targets: this.targetsFor(request.host),
+      hostFor: (document, workspace) => this.hostFor(document, workspace, request.host, request.hostOrigin),
       rules: this.rules,
       ...(request.severityFor ? { severityFor: request.severityFor } : {}),
     });
   }
 
-  /** Declared versions win; the rest are the newest releases the tables know. */
-  targetsFor(host?: HostSpec): Targets {
-    const declared = host?.versions ?? {};
-    return {
-      gunicorn: declared.gunicorn ?? this.knowledge.gunicorn.release,
-      systemd: declared.systemd ?? this.knowledge.systemd.release,
-      nginx: declared.nginx ?? this.knowledge.nginx.stable,
-      python: declared.python ?? '3.13',
-      origin: Object.keys(declared).length > 0 ? 'declared' : 'newest known',
-    };
+  /**
+   * The machine a document is deployed to: its own `# deploylint: host` comment, then the
+   * nearest .deploylint.ini, then what the CLI or the editor declares, field by field;
+   * what nobody declares is assumed (and fixes say so). Versions nobody declares are the
+   * newest the tables know (nginx: the stable line).
+   */
+  hostFor(document: ParsedDocument, workspace: Workspace, declared?: HostSpec, origin = 'settings'): Host {
+    const layers: HostLayer[] = [...hostLayersOf(document, workspace), ...(declared ? [{ spec: declared, origin }] : [])];
+    return resolveHost(layers, {
+      gunicorn: this.knowledge.gunicorn.release,
+      systemd: this.knowledge.systemd.release,
+      nginx: this.knowledge.nginx.stable,
+      python: '3.13',
+    });
   }
 
   isNginxDirective = (name: string): boolean => this.knowledge.nginx.named(name).length > 0;

@@ -85,7 +85,7 @@ export class Session {
     return checkDocument(document.parsed, this.currentWorkspace(), {
       knowledge: this.linter.knowledge,
       files: this.files(),
-      targets: this.linter.targetsFor(hostSpecOf(settings)),
+      hostFor: (parsed, workspace) => this.linter.hostFor(parsed, workspace, hostSpecOf(settings)),
       rules: this.linter.rules,
       severityFor: (rule) => settings.rules[rule],
     });
@@ -99,7 +99,7 @@ export class Session {
       document: document.parsed,
       workspace: this.currentWorkspace(),
       knowledge: this.linter.knowledge,
-      targets: this.linter.targetsFor(hostSpecOf(settings)),
+      targets: this.linter.hostFor(document.parsed, this.currentWorkspace(), hostSpecOf(settings)).targets,
     };
   }
 

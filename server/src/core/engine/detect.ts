@@ -13,7 +13,7 @@ export function detectKind(path: string, text: string | undefined, isNginxDirect
 
   if (name === '.deploylint.ini') return 'hostspec';
   if (isGunicornConfigName(lower)) return 'gunicorn';
-  if (isCommandFile(lower)) return text !== undefined && mentionsGunicorn(text) ? 'gunicorn' : undefined;
+  if (isCommandFile(lower)) return text !== undefined && startsWebServer(text) ? 'gunicorn' : undefined;
 
   const extension = lower.includes('.') ? lower.slice(lower.lastIndexOf('.') + 1) : '';
   if (UNIT_EXTENSIONS.has(extension)) return 'systemd';
@@ -66,8 +66,9 @@ function isCommandFile(lowerName: string): boolean {
   );
 }
 
-function mentionsGunicorn(text: string): boolean {
-  return /\bgunicorn3?\b/.test(text.slice(0, 256 * 1024));
+/** A command file that starts gunicorn, or a Python development server deploylint would replace by gunicorn. */
+function startsWebServer(text: string): boolean {
+  return /\bgunicorn3?\b|\bflask\s+run\b|\bmanage\.py\s+runserver\b|\bpython[\d.]*\s+\S+\.py\b/.test(text.slice(0, 256 * 1024));
 }
 
 const NGINX_FOLDERS = new Set(['sites-available', 'sites-enabled', 'conf.d', 'snippets', 'nginx']);
@@ -163,6 +164,6 @@ export function detectKindFromContent(path: string, text: string, isNginxDirecti
   }
   if (looksLikeNginx(text, isNginxDirective)) return 'nginx';
   if (path.endsWith('.py') && /^(bind|workers|worker_class|threads|timeout)\s*=/m.test(text)) return 'gunicorn';
-  if (mentionsGunicorn(text) && /^#!.*\b(ba|da|z)?sh\b/.test(text)) return 'gunicorn';
+  if (startsWebServer(text) && /^#!.*\b(ba|da|z)?sh\b/.test(text)) return 'gunicorn';
   return undefined;
 }

@@ -1,7 +1,7 @@
 import type { Knowledge } from '../knowledge/knowledge';
 import type { FileAccess } from '../model/file-access';
 import type { FileKind, Finding, Fix, Severity } from '../model/finding';
-import type { Targets } from '../model/targets';
+import type { Host } from '../host/resolve';
 import { comparePositions } from '../text/source-text';
 import { parseDocument, type DocumentInput, type ParsedDocument } from './document';
 import type { FindingDraft, Rule, RuleContext } from './rule';
@@ -10,7 +10,8 @@ import { Workspace } from './workspace';
 export interface LintOptions {
   readonly knowledge: Knowledge;
   readonly files: FileAccess;
-  readonly targets: Targets;
+  /** The machine and releases a document is checked against (its own comment, the nearest .deploylint.ini, settings). */
+  readonly hostFor: (document: ParsedDocument, workspace: Workspace) => Host;
   readonly rules: readonly Rule[];
   /** A severity decided by the user for a rule in a file, or 'off'; undefined keeps the default. */
   readonly severityFor?: (rule: string, path: string) => Severity | 'off' | undefined;
@@ -35,16 +36,27 @@ export function lintDocuments(inputs: readonly DocumentInput[], options: LintOpt
 
 export function checkDocument(document: ParsedDocument, workspace: Workspace, options: LintOptions): Finding[] {
   const findings: Finding[] = [];
+  const host = options.hostFor(document, workspace);
+  const seenFindings = new Set<string>();
   for (const rule of options.rules) {
-    const chosen = options.severityFor?.(rule.id, document.path);
+    const chosen = host.rules[rule.id] ?? options.severityFor?.(rule.id, document.path);
     if (chosen === 'off') continue;
     const context: RuleContext = {
       document,
       knowledge: options.knowledge,
-      targets: options.targets,
+      host,
+      targets: host.targets,
       workspace,
       // The user's choice for the rule beats a rule's own per-finding severity.
-      report: (draft) => findings.push(toFinding(rule.id, chosen ?? draft.severity ?? rule.severity, draft, document)),
+      report: (draft) => {
+        // A run's rule may judge a value that lives in the run's other file: that file reports it.
+        if (draft.document !== undefined && draft.document !== document) return;
+        // A config file run by two units is judged twice; the user sees one finding.
+        const key = `${rule.id} ${draft.span.start} ${draft.span.end} ${draft.message}`;
+        if (seenFindings.has(key)) return;
+        seenFindings.add(key);
+        findings.push(toFinding(rule.id, chosen ?? draft.severity ?? rule.severity, draft, document));
+      },
     };
     try {
       runRule(rule, document, context);
@@ -68,6 +80,7 @@ export function checkDocument(document: ParsedDocument, workspace: Workspace, op
 function runRule(rule: Rule, document: ParsedDocument, context: RuleContext): void {
   if (rule.gunicornConfig && document.gunicornConfig) rule.gunicornConfig(document.gunicornConfig, context);
   if (rule.gunicornCommand) for (const site of document.gunicornCommands) rule.gunicornCommand(site, context);
+  if (rule.gunicornRun) for (const run of context.workspace.runsOf(document)) rule.gunicornRun(run, context);
   if (rule.unit && document.unit) rule.unit(document.unit, context);
   if (rule.nginx && document.nginx) rule.nginx(document.nginx, context);
   rule.document?.(document, context);

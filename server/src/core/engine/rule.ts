@@ -1,11 +1,13 @@
 import type { GunicornCommandSite, ParsedDocument } from './document';
 import type { Knowledge } from '../knowledge/knowledge';
 import type { Severity } from '../model/finding';
+import type { Host } from '../host/resolve';
 import type { Targets } from '../model/targets';
 import type { Span } from '../text/source-text';
 import type { GunicornConfig } from '../formats/gunicorn/model';
 import type { NginxFile } from '../formats/nginx/model';
 import type { UnitFile } from '../formats/systemd/model';
+import type { GunicornRun } from './gunicorn-runs';
 import type { Workspace } from './workspace';
 
 /**
@@ -24,6 +26,12 @@ export interface Rule {
   readonly summary: string;
   gunicornConfig?(config: GunicornConfig, context: RuleContext): void;
   gunicornCommand?(site: GunicornCommandSite, context: RuleContext): void;
+  /**
+   * Called for every gunicorn run the document takes part in (as launcher or config file),
+   * with the settings gunicorn ends up with. Findings placed in the run's other document
+   * are reported when that document is checked.
+   */
+  gunicornRun?(run: GunicornRun, context: RuleContext): void;
   unit?(unit: UnitFile, context: RuleContext): void;
   nginx?(file: NginxFile, context: RuleContext): void;
   /** Called once per document of any kind, for rules that read the whole document. */
@@ -33,7 +41,9 @@ export interface Rule {
 export interface RuleContext {
   readonly document: ParsedDocument;
   readonly knowledge: Knowledge;
-  /** Release of each program the files are checked against. */
+  /** The machine the document is deployed to, as declared (or assumed, and marked so). */
+  readonly host: Host;
+  /** Release of each program the files are checked against: `host.targets`. */
   readonly targets: Targets;
   /** The other documents of this run, and what links them. */
   readonly workspace: Workspace;
@@ -41,6 +51,8 @@ export interface RuleContext {
 }
 
 export interface FindingDraft {
+  /** The document the span belongs to; the one being checked when absent. */
+  readonly document?: ParsedDocument;
   readonly span: Span;
   readonly message: string;
   /** Overrides the rule's default for this finding only. */
@@ -64,7 +76,8 @@ export interface EditDraft {
 }
 
 export interface RelatedDraft {
-  readonly document: ParsedDocument;
+  /** A checked document, or another file the finding points into (the app module). */
+  readonly document: Pick<ParsedDocument, 'path' | 'source'>;
   readonly span: Span;
   readonly message: string;
 }

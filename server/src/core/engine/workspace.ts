@@ -1,6 +1,8 @@
 import type { Knowledge } from '../knowledge/knowledge';
 import type { FileAccess } from '../model/file-access';
-import type { ParsedDocument } from './document';
+import { AppModules } from './app-modules';
+import { parseDocument, type ParsedDocument } from './document';
+import { documentsOf, findGunicornRuns, type GunicornRun } from './gunicorn-runs';
 import { NginxView } from './nginx-view';
 
 /**
@@ -12,14 +14,36 @@ export class Workspace {
   private readonly byPath: ReadonlyMap<string, ParsedDocument>;
   /** Include graphs and placement of the nginx files. */
   readonly nginx: NginxView;
+  /** The Python modules of the apps the runs serve. */
+  readonly apps: AppModules;
+
+  private runs: GunicornRun[] | undefined;
+  /** Config files read because a command line names them, though nobody opened them. */
+  private readonly unopenedConfigs = new Map<string, ParsedDocument | undefined>();
 
   constructor(
     documents: readonly ParsedDocument[],
     readonly files: FileAccess,
-    knowledge: Knowledge,
+    private readonly knowledge: Knowledge,
   ) {
     this.byPath = new Map(documents.map((document) => [document.path, document]));
     this.nginx = new NginxView(documents, files, (name) => knowledge.nginx.named(name).flatMap((entry) => entry.contexts));
+    this.apps = new AppModules(files);
+  }
+
+  /** Every way gunicorn is started in the workspace, with the settings each one ends up with. */
+  get gunicornRuns(): readonly GunicornRun[] {
+    this.runs ??= findGunicornRuns({
+      documents: [...this.byPath.values()],
+      gunicorn: this.knowledge.gunicorn,
+      readConfig: (path) => this.unopenedConfig(path),
+    });
+    return this.runs;
+  }
+
+  /** The runs a document takes part in, as the launcher or as the config file. */
+  runsOf(document: ParsedDocument): GunicornRun[] {
+    return this.gunicornRuns.filter((run) => documentsOf(run).includes(document));
   }
 
   get documents(): IterableIterator<ParsedDocument> {
@@ -28,5 +52,15 @@ export class Workspace {
 
   document(path: string): ParsedDocument | undefined {
     return this.byPath.get(path);
+  }
+
+  private unopenedConfig(path: string): ParsedDocument | undefined {
+    const known = this.byPath.get(path);
+    if (known) return known.gunicornConfig ? known : undefined;
+    if (!this.unopenedConfigs.has(path)) {
+      const read = path.endsWith('.py') ? this.files.read(path) : undefined;
+      this.unopenedConfigs.set(path, read?.ok ? parseDocument({ path, text: read.text, kind: 'gunicorn' }, this.knowledge) : undefined);
+    }
+    return this.unopenedConfigs.get(path);
   }
 }

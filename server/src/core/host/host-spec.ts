@@ -1,11 +1,23 @@
 import { parseVersion } from '../model/version';
 import { parseMemoryMiB } from './sizes';
 
-/** The machine the files will be deployed to, as the user declares it. */
+import type { Severity } from '../model/finding';
+import type { Workload } from './sizing';
+
+/** One declaration of the machine (a comment, a .deploylint.ini, settings, --host): any field may be absent. */
 export interface HostSpec {
   readonly cpus?: number;
   readonly memoryMiB?: number;
+  /** A preset id, e.g. "debian-12": the versions that distribution ships. */
+  readonly distro?: string;
+  /** cpu_count() sees the machine's CPUs, not the container's share. */
+  readonly container?: boolean;
+  /** Explicit versions; they win over the distro's. */
   readonly versions: Partial<Record<Program, string>>;
+  readonly workerMemoryMiB?: number;
+  readonly workload?: Workload;
+  /** Severity overrides by rule id. */
+  readonly rules?: Readonly<Record<string, Severity | 'off'>>;
 }
 
 export type Program = 'gunicorn' | 'systemd' | 'nginx' | 'python';

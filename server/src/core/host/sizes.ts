@@ -10,10 +10,3 @@ export function parseMemoryMiB(text: string): number | undefined {
   const factor = unit === 'K' ? 1 / 1024 : unit === 'M' ? 1 : unit === 'G' ? 1024 : 1024 * 1024;
   return amount * factor;
 }
-
-/** A MiB figure the way people write it: "512M", "1G", "1.5G". */
-export function formatMiB(mebibytes: number): string {
-  if (mebibytes >= 1024 && mebibytes % 1024 === 0) return `${mebibytes / 1024}G`;
-  if (mebibytes >= 1024 && (mebibytes * 10) % 1024 === 0) return `${mebibytes / 1024}G`;
-  return `${Math.round(mebibytes)}M`;
-}

@@ -1,9 +1,15 @@
 import type { Rule } from '../engine/rule';
+import { devServerInProduction } from './gunicorn/dev-server-in-production';
 import { duplicateSetting } from './gunicorn/duplicate-setting';
 import { hookSignature } from './gunicorn/hook-signature';
 import { invalidValue as gunicornInvalidValue } from './gunicorn/invalid-value';
+import { multiWorkerUdpReceiver } from './gunicorn/multi-worker-udp-receiver';
+import { socketioNeedsSingleWorker } from './gunicorn/socketio-needs-single-worker';
 import { syntax as gunicornSyntax } from './gunicorn/syntax';
+import { threadsWithSync } from './gunicorn/threads-with-sync';
 import { unknownSetting } from './gunicorn/unknown-setting';
+import { workerClassUnavailable } from './gunicorn/worker-class-unavailable';
+import { workerConnectionsIgnored } from './gunicorn/worker-connections-ignored';
 import { duplicateDirective as nginxDuplicateDirective } from './nginx/duplicate-directive';
 import { include as nginxInclude } from './nginx/include';
 import { invalidArguments as nginxInvalidArguments } from './nginx/invalid-arguments';
@@ -25,6 +31,12 @@ export const ALL_RULES: readonly Rule[] = [
   duplicateSetting,
   gunicornInvalidValue,
   hookSignature,
+  workerConnectionsIgnored,
+  threadsWithSync,
+  workerClassUnavailable,
+  multiWorkerUdpReceiver,
+  socketioNeedsSingleWorker,
+  devServerInProduction,
   nginxSyntax,
   nginxInclude,
   nginxUnknownDirective,

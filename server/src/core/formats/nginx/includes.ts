@@ -1,4 +1,5 @@
 import type { FileAccess, ReadFailure } from '../../model/file-access';
+import { normalizePath } from '../../text/paths';
 import type { NginxDirective, NginxFile } from './model';
 import { walkNginx } from './walk';
 
@@ -409,17 +410,6 @@ function extentOf(file: NginxFile): number {
  */
 export function resolveIncludePath(argument: string, prefix: string): string {
   return normalizePath(argument.startsWith('/') ? argument : `${prefix.replace(/\/+$/, '')}/${argument}`);
-}
-
-/** Collapses `//`, `.` and `..` in an absolute path. */
-export function normalizePath(path: string): string {
-  const parts: string[] = [];
-  for (const part of path.split('/')) {
-    if (part === '' || part === '.') continue;
-    if (part === '..') parts.pop();
-    else parts.push(part);
-  }
-  return `/${parts.join('/')}`;
 }
 
 function directoryOf(path: string): string {
