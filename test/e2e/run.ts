@@ -202,7 +202,10 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: unknown) => {
-  log(error instanceof Error ? (error.stack ?? error.message) : String(error));
-  process.exitCode = 1;
-});
+main()
+  .catch((error: unknown) => {
+    log(error instanceof Error ? (error.stack ?? error.message) : String(error));
+    process.exitCode = 1;
+  })
+  // Leftover handles (esbuild's service, browser sockets) must not keep CI waiting once the verdict is in.
+  .finally(() => process.exit());
