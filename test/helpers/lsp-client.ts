@@ -61,6 +61,10 @@ export class TestClient {
     return uri;
   }
 
+  close(uri: string): void {
+    void this.connection.sendNotification('textDocument/didClose', { textDocument: { uri } });
+  }
+
   change(uri: string, text: string, version: number): void {
     void this.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [{ text }] });
   }

@@ -21,6 +21,6 @@ describe('documentation', () => {
   it('gives every rule a unique id of the form format/name', () => {
     const ids = ALL_RULES.map((rule) => rule.id);
     assert.equal(new Set(ids).size, ids.length);
-    for (const id of ids) assert.match(id, /^(gunicorn|systemd|nginx|stack)\/[a-z0-9-]+$/);
+    for (const id of ids) assert.match(id, /^(gunicorn|systemd|nginx|stack|hostspec)\/[a-z0-9-]+$/);
   });
 });

@@ -14,13 +14,13 @@ describe('.deploylint.ini', () => {
   });
 
   it('underlines what is wrong: the unknown key, the bad size, cpus of 0, the unknown distro', () => {
-    const text = '[host]\ncpu = 2\nmemory = lots\ncpus = 0\ndistro = debian-21\n';
+    const text = '[host]\ncpu = 2\nmemory = lots\ncpus = 0\ndistro = debian12\n';
     const seen = parseHostIni(text).problems.map((problem) => `${text.slice(problem.span.start, problem.span.end)} | ${problem.rule} | ${problem.message}`);
     assert.deepEqual(seen, [
-      'cpu | hostspec/unknown-key | "cpu" is not a key of [host] (known: cpus, memory, distro, container); did you mean "cpus"?',
-      'lots | hostspec/invalid-value | memory must be a size such as 512M or 1G (K, M, G are powers of 1024), not "lots"',
+      'cpu | hostspec/unknown-key | "cpu" is not a key of [host] (it has cpus, memory, distro, container); did you mean "cpus"?',
+      'lots | hostspec/invalid-value | memory must be a size such as 512M or 1G (K, M, G, T are powers of 1024), not "lots"',
       '0 | hostspec/invalid-value | cpus must be a whole number of at least 1, not "0"',
-      'debian-21 | hostspec/invalid-value | "debian-21" is no distro deploylint knows (debian-12, debian-13, ubuntu-22.04, ubuntu-24.04); did you mean "debian-12"?',
+      'debian12 | hostspec/invalid-value | "debian12" is no distro deploylint knows (debian-11, debian-12, debian-13, ubuntu-22.04, ubuntu-24.04); did you mean "debian-12"?',
     ]);
   });
 
@@ -40,7 +40,7 @@ describe('resolving the host', () => {
     );
     assert.deepEqual([host.cpus, host.memoryMiB, host.declaredBy], [4, 1024, 'the comment on line 1']);
     assert.deepEqual([host.targets.gunicorn, host.targets.systemd, host.targets.nginx], ['23.0', '252', '1.22.1']);
-    assert.equal(host.targets.origin, 'debian-12, declared in /srv/.deploylint.ini');
+    assert.equal(host.targets.origin, 'debian-12 with gunicorn 23.0 (from /srv/.deploylint.ini)');
     assert.deepEqual([...host.assumed].sort(), ['worker_memory', 'workload']);
   });
 

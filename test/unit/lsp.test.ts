@@ -61,6 +61,25 @@ describe('deploylint-language-server', function () {
     assert.deepEqual(fixAll[0]!.edit!.changes![uri], [{ range: { start: { line: 0, character: 0 }, end: { line: 1, character: 0 } }, newText: '' }]);
   });
 
+  it('offers to declare the machine in a new .deploylint.ini when a sized fix had to assume it', async () => {
+    const uri = client.open(join(root, 'app.service'), '[Service]\nExecStart=/usr/bin/gunicorn --workers 2 --worker-connections 500 app:app\n', 'systemd-unit-file');
+    const diagnostics = await client.diagnosticsFor(uri, (list) => list.some((d) => d.code === 'gunicorn/worker-connections-ignored'));
+    const diagnostic = diagnostics.find((d) => d.code === 'gunicorn/worker-connections-ignored')!;
+    const actions = (await client.connection.sendRequest('textDocument/codeAction', {
+      textDocument: { uri },
+      range: diagnostic.range,
+      context: { diagnostics: [diagnostic], only: ['quickfix'] },
+    })) as CodeAction[];
+    const declare = actions.find((action) => action.title.startsWith('Declare the machine'));
+    assert.equal(declare?.title, 'Declare the machine in .deploylint.ini (the fixes assume 1 CPU, 1G)');
+    const iniUri = pathToFileURL(join(root, '.deploylint.ini')).href;
+    const [create, write] = declare!.edit!.documentChanges! as [{ kind: string; uri: string; options: object }, { textDocument: { uri: string }; edits: { newText: string }[] }];
+    assert.deepEqual([create.kind, create.uri, create.options], ['create', iniUri, { ignoreIfExists: true }]);
+    assert.equal(write.textDocument.uri, iniUri);
+    assert.match(write.edits[0]!.newText, /^\[host\]\ncpus = 1\nmemory = 1G\n/m);
+    client.close(uri);
+  });
+
   it('checks again after an edit, and follows severity settings without a restart', async () => {
     const uri = client.open(join(root, 'app.service'), '[Service]\nExecStart=/usr/bin/app\nRestartSecs=5\n', 'systemd-unit-file');
     await client.diagnosticsFor(uri, (list) => list.some((d) => d.code === 'systemd/unknown-directive'));

@@ -48,9 +48,19 @@ describe('gunicorn rules on the seed systems', () => {
     assert.match(finding.message, /^4 workers serve a Flask-SocketIO app without a message queue/);
   });
 
-  it('PXE server (seed 002): worker_connections under sync, found through the unit that runs the config', () => {
+  it('PXE server (seed 002): duplicates, the unknown max_worker_memory, worker_connections under sync, umask = 0, pre_fork reading worker.pid', () => {
     const lines = gunicornFindings(files, 'examples/nutanix-pxe/gunicorn.conf.py').map((finding) => `${finding.range.start.line + 1} ${finding.rule}`);
-    assert.ok(lines.includes('11 gunicorn/worker-connections-ignored'), lines.join(', '));
+    for (const expected of [
+      '11 gunicorn/worker-connections-ignored',
+      '29 gunicorn/duplicate-setting',
+      '47 gunicorn/duplicate-setting',
+      '48 gunicorn/duplicate-setting',
+      '47 gunicorn/unknown-setting',
+      '53 gunicorn/umask-world-writable',
+      '78 gunicorn/hook-reads-worker-pid-before-fork',
+    ]) {
+      assert.ok(lines.includes(expected), `${expected} missing from ${lines.join(', ')}`);
+    }
   });
 });
 

@@ -27,7 +27,10 @@ Folders are searched for the files deploylint reads.
 Options:
   --format text|json|sarif   output format (default: text)
   --host cpus=N,memory=SIZE  the machine the files are deployed to; also
-                             gunicorn=VER, systemd=VER, nginx=VER, python=VER
+                             distro=ID (debian-12, ubuntu-24.04, ...),
+                             container=true|false, worker_memory=SIZE,
+                             workload=io|cpu|mixed, gunicorn=VER, systemd=VER,
+                             nginx=VER, python=VER
   --fix                      apply every safe fix in place, then report what is left
   --fail-on error|warning|info|none
                              lowest severity that makes the exit code 1 (default: warning)

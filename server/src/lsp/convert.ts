@@ -3,8 +3,10 @@ import {
   CodeAction,
   CodeActionKind,
   CompletionItemKind,
+  CreateFile,
   DiagnosticSeverity,
   SymbolKind,
+  TextDocumentEdit,
   type CompletionItem,
   type Diagnostic,
   type DocumentSymbol,
@@ -14,7 +16,7 @@ import {
 import { ruleDocsUrl } from '../core/engine/rule-docs';
 import type { CompletionEntry } from '../core/features/completion';
 import type { OutlineSymbol } from '../core/features/outline';
-import type { FileEdit, Finding, Fix, Severity } from '../core/model/finding';
+import type { FileEdit, Finding, Fix, NewFile, Severity } from '../core/model/finding';
 import type { SourceText } from '../core/text/source-text';
 
 const SEVERITY: Record<Severity, DiagnosticSeverity> = {
@@ -43,10 +45,21 @@ export function toDiagnostic(finding: Finding): Diagnostic {
   };
 }
 
-export function toWorkspaceEdit(edits: readonly FileEdit[]): WorkspaceEdit {
+export function toWorkspaceEdit(edits: readonly FileEdit[], creates: readonly NewFile[] = []): WorkspaceEdit {
   const changes: Record<string, TextEdit[]> = {};
   for (const edit of edits) (changes[uriOf(edit.path)] ??= []).push({ range: edit.range, newText: edit.newText });
-  return { changes };
+  if (creates.length === 0) return { changes };
+  // Creating a file takes documentChanges, which then has to carry the text edits too.
+  const start = { line: 0, character: 0 };
+  return {
+    documentChanges: [
+      ...creates.flatMap((file) => [
+        CreateFile.create(uriOf(file.path), { ignoreIfExists: true }),
+        TextDocumentEdit.create({ uri: uriOf(file.path), version: null }, [{ range: { start, end: start }, newText: file.text }]),
+      ]),
+      ...Object.entries(changes).map(([uri, textEdits]) => TextDocumentEdit.create({ uri, version: null }, textEdits)),
+    ],
+  };
 }
 
 export function toQuickFix(fix: Fix, diagnostic: Diagnostic): CodeAction {
@@ -55,7 +68,7 @@ export function toQuickFix(fix: Fix, diagnostic: Diagnostic): CodeAction {
     kind: CodeActionKind.QuickFix,
     diagnostics: [diagnostic],
     ...(fix.preferred ? { isPreferred: true } : {}),
-    edit: toWorkspaceEdit(fix.edits),
+    edit: toWorkspaceEdit(fix.edits, fix.creates),
   };
 }
 

@@ -1,4 +1,5 @@
-import type { HostSpec, Program } from '../core/host/host-spec';
+import { PROGRAMS, WORKLOADS, type HostSpec, type Program, type Workload } from '../core/host/host-spec';
+import { distroPreset } from '../core/host/presets';
 import type { Severity } from '../core/model/finding';
 import { parseMemoryMiB } from '../core/host/sizes';
 
@@ -11,6 +12,12 @@ export interface Settings {
     readonly cpus?: number;
     readonly memory?: string;
     readonly versions?: Partial<Record<Program, string>>;
+    /** A preset id (deploylint.host.distro). */
+    readonly distro?: string;
+    readonly container?: boolean;
+    /** deploylint.host.workerMemory, a size such as 120M. */
+    readonly workerMemory?: string;
+    readonly workload?: Workload;
   };
 }
 
@@ -26,7 +33,7 @@ export function readSettings(raw: unknown): Settings {
   }
   const versions: Partial<Record<Program, string>> = {};
   for (const [program, version] of Object.entries((host.versions ?? {}) as Record<string, unknown>)) {
-    if (['gunicorn', 'systemd', 'nginx', 'python'].includes(program) && typeof version === 'string' && version.trim() !== '') {
+    if ((PROGRAMS as readonly string[]).includes(program) && typeof version === 'string' && version.trim() !== '') {
       versions[program as Program] = version.trim();
     }
   }
@@ -35,17 +42,32 @@ export function readSettings(raw: unknown): Settings {
     rules,
     host: {
       ...(typeof host.cpus === 'number' && host.cpus >= 1 ? { cpus: Math.floor(host.cpus) } : {}),
-      ...(typeof host.memory === 'string' && parseMemoryMiB(host.memory) !== undefined ? { memory: host.memory } : {}),
+      ...(typeof host.memory === 'string' && isSize(host.memory) ? { memory: host.memory } : {}),
+      ...(typeof host.distro === 'string' && distroPreset(host.distro) ? { distro: distroPreset(host.distro)!.id } : {}),
+      ...(typeof host.container === 'boolean' ? { container: host.container } : {}),
+      ...(typeof host.workerMemory === 'string' && isSize(host.workerMemory) ? { workerMemory: host.workerMemory } : {}),
+      ...(typeof host.workload === 'string' && (WORKLOADS as readonly string[]).includes(host.workload) ? { workload: host.workload as Workload } : {}),
       versions,
     },
   };
 }
 
+function isSize(text: string): boolean {
+  const mib = parseMemoryMiB(text);
+  return mib !== undefined && Number.isFinite(mib) && mib > 0;
+}
+
 export function hostSpecOf(settings: Settings): HostSpec {
-  const memoryMiB = settings.host.memory ? parseMemoryMiB(settings.host.memory) : undefined;
+  const host = settings.host;
+  const memoryMiB = host.memory ? parseMemoryMiB(host.memory) : undefined;
+  const workerMemoryMiB = host.workerMemory ? parseMemoryMiB(host.workerMemory) : undefined;
   return {
-    ...(settings.host.cpus !== undefined ? { cpus: settings.host.cpus } : {}),
+    ...(host.cpus !== undefined ? { cpus: host.cpus } : {}),
     ...(memoryMiB !== undefined ? { memoryMiB } : {}),
-    versions: settings.host.versions ?? {},
+    ...(host.distro !== undefined ? { distro: host.distro } : {}),
+    ...(host.container !== undefined ? { container: host.container } : {}),
+    ...(workerMemoryMiB !== undefined ? { workerMemoryMiB } : {}),
+    ...(host.workload !== undefined ? { workload: host.workload } : {}),
+    versions: host.versions ?? {},
   };
 }

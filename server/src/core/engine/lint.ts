@@ -97,6 +97,7 @@ function toFinding(rule: string, severity: Severity, draft: FindingDraft, docume
         title: fix.title,
         safe: fix.safe,
         ...(fix.preferred ? { preferred: true } : {}),
+        ...(fix.creates ? { creates: fix.creates } : {}),
         edits: fix.edits.map((edit) => {
           const target = edit.document ?? document;
           return { path: target.path, range: target.source.rangeOf(edit.span), newText: edit.newText };

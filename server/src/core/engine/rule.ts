@@ -1,6 +1,6 @@
 import type { GunicornCommandSite, ParsedDocument } from './document';
 import type { Knowledge } from '../knowledge/knowledge';
-import type { Severity } from '../model/finding';
+import type { NewFile, Severity } from '../model/finding';
 import type { Host } from '../host/resolve';
 import type { Targets } from '../model/targets';
 import type { Span } from '../text/source-text';
@@ -66,6 +66,7 @@ export interface FixDraft {
   readonly safe: boolean;
   readonly preferred?: boolean;
   readonly edits: readonly EditDraft[];
+  readonly creates?: readonly NewFile[];
 }
 
 export interface EditDraft {

@@ -27,10 +27,18 @@ export interface FileEdit {
   readonly newText: string;
 }
 
+/** A file a fix brings into being, such as the .deploylint.ini that declares the machine. */
+export interface NewFile {
+  readonly path: string;
+  readonly text: string;
+}
+
 export interface Fix {
   /** Says what the fix does, with the arithmetic when it writes computed numbers. */
   readonly title: string;
   readonly edits: readonly FileEdit[];
+  /** Files the fix creates; absent for the usual fix that only edits. A file that exists already is left as it is. */
+  readonly creates?: readonly NewFile[];
   /**
    * A safe fix cannot change what the deployment does beyond removing the problem, so
    * `deploylint --fix` and "fix all" apply it without asking. Renames to a guessed

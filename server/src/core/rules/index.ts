@@ -1,15 +1,20 @@
 import type { Rule } from '../engine/rule';
+import { daemonUnderSystemd } from './gunicorn/daemon-under-systemd';
 import { devServerInProduction } from './gunicorn/dev-server-in-production';
 import { duplicateSetting } from './gunicorn/duplicate-setting';
+import { hookReadsWorkerPidBeforeFork } from './gunicorn/hook-reads-worker-pid-before-fork';
 import { hookSignature } from './gunicorn/hook-signature';
 import { invalidValue as gunicornInvalidValue } from './gunicorn/invalid-value';
+import { reloadInProduction } from './gunicorn/reload-in-production';
 import { multiWorkerUdpReceiver } from './gunicorn/multi-worker-udp-receiver';
 import { socketioNeedsSingleWorker } from './gunicorn/socketio-needs-single-worker';
 import { syntax as gunicornSyntax } from './gunicorn/syntax';
 import { threadsWithSync } from './gunicorn/threads-with-sync';
+import { umaskWorldWritable } from './gunicorn/umask-world-writable';
 import { unknownSetting } from './gunicorn/unknown-setting';
 import { workerClassUnavailable } from './gunicorn/worker-class-unavailable';
 import { workerConnectionsIgnored } from './gunicorn/worker-connections-ignored';
+import { hostspecRules } from './hostspec';
 import { duplicateDirective as nginxDuplicateDirective } from './nginx/duplicate-directive';
 import { include as nginxInclude } from './nginx/include';
 import { invalidArguments as nginxInvalidArguments } from './nginx/invalid-arguments';
@@ -24,6 +29,8 @@ import { syntax as systemdSyntax } from './systemd/syntax';
 import { unknownDirective as systemdUnknownDirective } from './systemd/unknown-directive';
 import { wrongSection } from './systemd/wrong-section';
 
+let knownIds: ReadonlySet<string> | undefined;
+
 /** Every rule, in the order their findings are produced. */
 export const ALL_RULES: readonly Rule[] = [
   gunicornSyntax,
@@ -37,6 +44,10 @@ export const ALL_RULES: readonly Rule[] = [
   multiWorkerUdpReceiver,
   socketioNeedsSingleWorker,
   devServerInProduction,
+  umaskWorldWritable,
+  daemonUnderSystemd,
+  reloadInProduction,
+  hookReadsWorkerPidBeforeFork,
   nginxSyntax,
   nginxInclude,
   nginxUnknownDirective,
@@ -50,4 +61,6 @@ export const ALL_RULES: readonly Rule[] = [
   deprecatedDirective,
   systemdDuplicateDirective,
   systemdInvalidValue,
+  // A [rules] section may name any rule, these two included; the set is built when first asked for.
+  ...hostspecRules(() => (knownIds ??= new Set(ALL_RULES.map((rule) => rule.id)))),
 ];

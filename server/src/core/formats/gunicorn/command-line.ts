@@ -137,7 +137,9 @@ function parseOptions(words: readonly Word[], firstOption: number, flags: Gunico
     const equals = long ? text.indexOf('=') : -1;
     const written = long ? (equals >= 0 ? text.slice(0, equals) : text) : text.slice(0, 2);
     const found = flags.lookup(written);
-    const flagSpan = long ? { start: word.span.start, end: word.span.start + written.length } : word.span;
+    // As for attached values: a quoted or escaped word is longer in the source than its text, so only the whole word is exact.
+    const plainWord = word.span.end - word.span.start === text.length;
+    const flagSpan = long && plainWord ? { start: word.span.start, end: word.span.start + written.length } : word.span;
     if (found === undefined || found === 'ambiguous') {
       problems.push({
         kind: found === 'ambiguous' ? 'ambiguous-option' : 'unknown-option',
@@ -176,7 +178,7 @@ function parseOptions(words: readonly Word[], firstOption: number, flags: Gunico
       options.push({
         flag: written,
         spec: found,
-        flagSpan: { start: word.span.start, end: word.span.start + 2 },
+        flagSpan: plainWord ? { start: word.span.start, end: word.span.start + 2 } : word.span,
         value: text.slice(2),
         valueSpan: attachedValueSpan(word, 2),
         span: word.span,

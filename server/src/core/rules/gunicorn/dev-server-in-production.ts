@@ -6,7 +6,7 @@ import { dockerfileCommands } from '../../formats/shell/dockerfile';
 import { splitShell } from '../../formats/shell/words';
 import { splitExecValue } from '../../formats/systemd/exec';
 import { memoryPlan, singleWorkerPlan, workerPlan, type WorkerPlan } from '../../host/sizing';
-import { describeLayout, sizedTitle } from './sized-layout';
+import { declareHostFixes, describeLayout, sizedTitle } from './sized-layout';
 
 /** `python`, `python3`, `python3.11`, `/opt/app/venv/bin/python`. */
 const PYTHON = /(^|\/)python(\d+(\.\d+)?)?$/;
@@ -64,7 +64,7 @@ function check(words: readonly Word[], workingDirectory: string | undefined, con
     span: { start: first, end: last },
     message: `${server.description} runs the development server: one process, no worker recycling, no graceful restarts, and a warning in its own log not to use it in production${mainOnly ? '. The module starts background work only under `if __name__ == "__main__"`, which gunicorn never runs: move it to import time first' : ''}`,
     ...(run && server.script ? { related: [{ document: server.script, span: run.span, message: `${run.call} starts the development server` }] } : {}),
-    fixes: fix ? [{ title: sizedTitle(`Run it with gunicorn, ${describeLayout(fix.plan)}`, fix.plan.arithmetic, context), safe: false, preferred: true, edits: [{ span: { start: first, end: last }, newText: fix.command }] }] : [],
+    fixes: fix ? [{ title: sizedTitle(`Run it with gunicorn, ${describeLayout(fix.plan)}`, fix.plan.arithmetic, context), safe: false, preferred: true, edits: [{ span: { start: first, end: last }, newText: fix.command }] }, ...declareHostFixes(context)] : [],
   });
 }
 

@@ -3,7 +3,7 @@ import type { RelatedDraft, Rule } from '../../engine/rule';
 import type { Span } from '../../text/source-text';
 import { effectiveNumber } from './run-settings';
 import { setSettings } from './setting-edits';
-import { describeLayout, layoutSettings, proposedLayout, sizedTitle } from './sized-layout';
+import { declareHostFixes, describeLayout, layoutSettings, proposedLayout, sizedFixIsSafe, sizedTitle } from './sized-layout';
 import { useSpan } from './use-span';
 
 export const multiWorkerUdpReceiver: Rule = {
@@ -25,7 +25,7 @@ export const multiWorkerUdpReceiver: Rule = {
       span: useSpan(workers.use),
       message: `${workers.value} workers each import ${app.target.split(':')[0]} and each starts its own ${first.what}: ${first.consequence}`,
       related: starts.map((start): RelatedDraft => ({ document: start.module, span: start.span, message: `${start.what}, started when the module is imported` })),
-      fixes: [{ title: sizedTitle(`Run ${describeLayout(plan)}`, plan.arithmetic, context), safe: false, preferred: true, edits: setSettings(run, layoutSettings(plan), context) }],
+      fixes: [{ title: sizedTitle(`Run ${describeLayout(plan)}`, plan.arithmetic, context), safe: sizedFixIsSafe(context), preferred: true, edits: setSettings(run, layoutSettings(plan), context) }, ...declareHostFixes(context)],
     });
   },
 };

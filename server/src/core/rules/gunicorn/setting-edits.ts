@@ -38,6 +38,7 @@ export function setSettings(run: GunicornRun, values: readonly (readonly [string
 export function removeUse(use: PlacedUse): EditDraft {
   const source = use.document.source;
   if (use.layer === 'config') return { document: use.document, span: statementRemoval(source, use.span, '#'), newText: '' };
+  if (inExecForm(use.document, use.span)) return { document: use.document, span: execFormRemoval(source.text, use.span), newText: '' };
   // A flag alone on a continued line goes with its line; one among others with the space before it.
   const lineStart = source.lineStart(source.positionAt(use.span.start).line);
   const before = source.text.slice(lineStart, use.span.start);
@@ -55,11 +56,28 @@ export function writtenValue(value: PyValue, document: ParsedDocument, layer: Pl
 }
 
 function replaceValue(use: PlacedUse, value: PyValue): EditDraft {
+  const exec = use.layer !== 'config' && inExecForm(use.document, use.span);
   if (use.layer !== 'config' && use.option?.value === undefined) {
     // A switch (--reload, --daemon): present means true, so false means taking it away.
-    return value.kind === 'bool' && !value.value ? removeUse(use) : { document: use.document, span: use.span, newText: use.option?.flag ?? '' };
+    const flag = use.option?.flag ?? '';
+    return value.kind === 'bool' && !value.value ? removeUse(use) : { document: use.document, span: use.span, newText: exec ? JSON.stringify(flag) : flag };
   }
-  return { document: use.document, span: use.valueSpan, newText: writtenValue(value, use.document, use.layer) };
+  return rewriteValue(use, writtenValue(value, use.document, use.layer));
+}
+
+/**
+ * Puts text the place already reads (a Python literal in the config file, a word on a
+ * command line) where the use's value is, keeping quoted words and exec-form arrays valid.
+ */
+export function rewriteValue(use: PlacedUse, written: string): EditDraft {
+  const exec = use.layer !== 'config' && inExecForm(use.document, use.span);
+  if (use.option && use.valueSpan.start === use.option.span.start) {
+    // A value attached to its flag in a quoted word (`'--workers=2'`, and every word of an
+    // exec-form array) has only the whole word as its span: write the whole word again.
+    const word = `${use.option.flag}${use.option.flag.startsWith('--') ? '=' : ''}${written}`;
+    return { document: use.document, span: use.option.span, newText: exec ? JSON.stringify(word) : quoteWord(word) };
+  }
+  return { document: use.document, span: use.valueSpan, newText: exec ? JSON.stringify(written) : written };
 }
 
 function settingsIn(run: GunicornRun, document: ParsedDocument): PlacedUse[] {
@@ -90,6 +108,10 @@ function addToCommand(run: GunicornRun, name: string, value: PyValue, context: R
   const anchor = neighbour?.span ?? options.at(-1)?.span ?? command.program?.span;
   if (!anchor) return undefined;
   const source = launcher.source;
+  if (inExecForm(launcher, anchor)) {
+    const words = value.kind === 'bool' ? [flag] : [flag, writtenValue(value, launcher, 'command')];
+    return { document: launcher, span: at(anchor.end), newText: words.map((item) => `, ${JSON.stringify(item)}`).join('') };
+  }
   const continued = /^[ \t]*\\\r?\n/.exec(source.text.slice(anchor.end));
   if (continued && source.text.slice(source.lineStart(source.positionAt(anchor.start).line), anchor.start).trim() === '') {
     const nextLine = anchor.end + continued[0].length;
@@ -128,3 +150,33 @@ function quoteWord(word: string): string {
 function at(offset: number) {
   return { start: offset, end: offset };
 }
+
+/**
+ * Whether the word at the span is an element of a Dockerfile's exec-form array
+ * (`CMD ["gunicorn", "-w", "2"]`): each word there is a JSON string after `[` or `,`.
+ * Text written there must keep the array valid JSON, or Docker runs the line as a shell
+ * command instead.
+ */
+function inExecForm(document: ParsedDocument, span: { start: number }): boolean {
+  if (!/dockerfile|containerfile/i.test(document.path.slice(document.path.lastIndexOf('/') + 1))) return false;
+  const text = document.source.text;
+  if (text[span.start] !== '"') return false;
+  const before = skipBack(text, span.start);
+  return text[before - 1] === ',' || text[before - 1] === '[';
+}
+
+/** Removing words from an exec-form array: with the comma before them, or the one after them when they come first. */
+function execFormRemoval(text: string, span: { start: number; end: number }) {
+  const before = skipBack(text, span.start);
+  if (text[before - 1] === ',') return { start: before - 1, end: span.end };
+  const after = /^[\s\\]*,[ \t]*/.exec(text.slice(span.end));
+  return { start: span.start, end: span.end + (after ? after[0].length : 0) };
+}
+
+/** The offset after the last character before `from` that is not blank or a line continuation. */
+function skipBack(text: string, from: number): number {
+  let index = from;
+  while (index > 0 && /[\s\\]/.test(text[index - 1]!)) index--;
+  return index;
+}
+

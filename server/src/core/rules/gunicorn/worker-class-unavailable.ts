@@ -6,7 +6,7 @@ import type { GunicornWorkerClass } from '../../knowledge/types';
 import { compareVersions } from '../../model/version';
 import { effectiveWorkerClass } from './run-settings';
 import { setSettings } from './setting-edits';
-import { describeLayout, layoutSettings, proposedLayout, sizedTitle } from './sized-layout';
+import { declareHostFixes, describeLayout, layoutSettings, proposedLayout, sizedTitle } from './sized-layout';
 import { useSpan } from './use-span';
 
 /** Files that list what a project installs; a worker's package missing from all of them is worth a word. */
@@ -64,7 +64,7 @@ function replacements(run: GunicornRun, current: GunicornWorkerClass, context: R
   }
   const plan = proposedLayout(run, context);
   if (plan.workerClass === 'gthread') {
-    fixes.push({ title: sizedTitle(`Use ${describeLayout(plan)}`, plan.arithmetic, context), safe: false, edits: setSettings(run, layoutSettings(plan), context) });
+    fixes.push({ title: sizedTitle(`Use ${describeLayout(plan)}`, plan.arithmetic, context), safe: false, edits: setSettings(run, layoutSettings(plan), context) }, ...declareHostFixes(context));
   }
   return fixes;
 }

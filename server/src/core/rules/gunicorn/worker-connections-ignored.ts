@@ -2,7 +2,7 @@ import { effectiveUse } from '../../engine/gunicorn-runs';
 import type { Rule } from '../../engine/rule';
 import { effectiveWorkerClass } from './run-settings';
 import { removeUse, setSettings } from './setting-edits';
-import { describeLayout, layoutSettings, proposedLayout, sizedTitle } from './sized-layout';
+import { declareHostFixes, describeLayout, layoutSettings, proposedLayout, sizedTitle } from './sized-layout';
 import { useSpan } from './use-span';
 
 export const workerConnectionsIgnored: Rule = {
@@ -25,7 +25,7 @@ export const workerConnectionsIgnored: Rule = {
       fixes: [
         { title: 'Remove worker_connections', safe: true, preferred: true, edits: [removeUse(connections)] },
         ...(plan.workerClass === 'gthread'
-          ? [{ title: sizedTitle(`Switch to ${describeLayout(plan)}`, plan.arithmetic, context), safe: false, edits: setSettings(run, layoutSettings(plan), context) }]
+          ? [{ title: sizedTitle(`Switch to ${describeLayout(plan)}`, plan.arithmetic, context), safe: false, edits: setSettings(run, layoutSettings(plan), context) }, ...declareHostFixes(context)]
           : []),
       ],
     });
