@@ -82,6 +82,7 @@ function runRule(rule: Rule, document: ParsedDocument, context: RuleContext): vo
   if (rule.gunicornCommand) for (const site of document.gunicornCommands) rule.gunicornCommand(site, context);
   if (rule.gunicornRun) for (const run of context.workspace.runsOf(document)) rule.gunicornRun(run, context);
   if (rule.unit && document.unit) rule.unit(document.unit, context);
+  if (rule.service) for (const service of context.workspace.unitsOf(document)) if (service.name.endsWith('.service')) rule.service(service, context);
   if (rule.nginx && document.nginx) rule.nginx(document.nginx, context);
   rule.document?.(document, context);
 }

@@ -8,6 +8,7 @@ import type { GunicornConfig } from '../formats/gunicorn/model';
 import type { NginxFile } from '../formats/nginx/model';
 import type { UnitFile } from '../formats/systemd/model';
 import type { GunicornRun } from './gunicorn-runs';
+import type { MergedUnit } from './merged-unit';
 import type { Workspace } from './workspace';
 
 /**
@@ -33,6 +34,12 @@ export interface Rule {
    */
   gunicornRun?(run: GunicornRun, context: RuleContext): void;
   unit?(unit: UnitFile, context: RuleContext): void;
+  /**
+   * Called for every service the document is part of (as its unit file or a drop-in), the
+   * files merged as systemd merges them. A finding goes where the deciding assignment is
+   * written (`document:`); each file reports its own.
+   */
+  service?(service: MergedUnit, context: RuleContext): void;
   nginx?(file: NginxFile, context: RuleContext): void;
   /** Called once per document of any kind, for rules that read the whole document. */
   document?(document: ParsedDocument, context: RuleContext): void;

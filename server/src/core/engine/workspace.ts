@@ -3,6 +3,7 @@ import type { FileAccess } from '../model/file-access';
 import { AppModules } from './app-modules';
 import { parseDocument, type ParsedDocument } from './document';
 import { documentsOf, findGunicornRuns, type GunicornRun } from './gunicorn-runs';
+import { mergeUnits, type MergedUnit } from './merged-unit';
 import { NginxView } from './nginx-view';
 
 /**
@@ -18,6 +19,7 @@ export class Workspace {
   readonly apps: AppModules;
 
   private runs: GunicornRun[] | undefined;
+  private merged: MergedUnit[] | undefined;
   /** Config files read because a command line names them, though nobody opened them. */
   private readonly unopenedConfigs = new Map<string, ParsedDocument | undefined>();
 
@@ -44,6 +46,17 @@ export class Workspace {
   /** The runs a document takes part in, as the launcher or as the config file. */
   runsOf(document: ParsedDocument): GunicornRun[] {
     return this.gunicornRuns.filter((run) => documentsOf(run).includes(document));
+  }
+
+  /** The systemd units of the workspace, each unit file merged with its drop-ins. */
+  get units(): readonly MergedUnit[] {
+    this.merged ??= mergeUnits([...this.byPath.values()]);
+    return this.merged;
+  }
+
+  /** The merged units a unit file or drop-in is part of (a type-wide drop-in is part of several). */
+  unitsOf(document: ParsedDocument): MergedUnit[] {
+    return document.unit ? this.units.filter((unit) => unit.files.includes(document)) : [];
   }
 
   get documents(): IterableIterator<ParsedDocument> {

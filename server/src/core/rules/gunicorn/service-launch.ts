@@ -1,8 +1,7 @@
-import { baseName, dirName } from '../../engine/deployed-paths';
-import type { ParsedDocument } from '../../engine/document';
+import { baseName } from '../../engine/deployed-paths';
 import { documentsOf, type GunicornRun, type PlacedUse } from '../../engine/gunicorn-runs';
 import type { EditDraft, RelatedDraft, RuleContext } from '../../engine/rule';
-import { dropInDirectories, isDropIn, unitFileRole } from '../../formats/systemd/unit-name';
+import { unitFileRole } from '../../formats/systemd/unit-name';
 import { evaluateOnHost } from './run-settings';
 import { removeUse } from './setting-edits';
 
@@ -33,36 +32,13 @@ export function serviceLauncher(run: GunicornRun): ServiceLauncher | undefined {
 
 /**
  * The value systemd ends up with for a `[Service]` directive of the unit that runs the
- * launcher: the unit file and its drop-ins found beside it in the workspace, read in the
- * order systemd applies them (the unit, then drop-ins by file name). An empty assignment
- * resets to the default (undefined).
+ * launcher, its drop-ins in the workspace merged in; undefined when unset or reset.
  */
 export function serviceDirective(run: GunicornRun, key: string, context: RuleContext): string | undefined {
-  if (!run.launcher?.unit) return undefined;
-  let value: string | undefined;
-  for (const document of unitFamily(run.launcher, context)) {
-    for (const section of document.unit!.sections) {
-      if (section.name !== 'Service') continue;
-      for (const entry of section.entries) if (entry.key === key) value = entry.value === '' ? undefined : entry.value;
-    }
-  }
-  return value;
-}
-
-/** The unit file and the drop-ins of the same unit in folders beside it, as far as the workspace has them. */
-function unitFamily(launcher: ParsedDocument, context: RuleContext): ParsedDocument[] {
-  const role = unitFileRole(launcher.path);
-  if (!role || role.role === 'type-drop-in') return [launcher];
-  const root = role.role === 'unit' ? dirName(launcher.path) : dirName(dirName(launcher.path));
-  const inRoot = (name: string) => (root === '/' ? `/${name}` : `${root}/${name}`);
-  const folders = new Set(dropInDirectories(role.unit.name).map((directory) => inRoot(directory.name)));
-  const units = [...context.workspace.documents].filter((document) => document.unit !== undefined);
-  const main = units.find((document) => document.path === inRoot(role.unit.name)) ?? (role.role === 'unit' ? launcher : undefined);
-  const dropIns = units
-    .filter((document) => isDropIn(document.path) && folders.has(dirName(document.path)))
-    .sort((a, b) => baseName(a.path).localeCompare(baseName(b.path)) || a.path.localeCompare(b.path));
-  const family = [...(main ? [main] : []), ...dropIns];
-  return family.includes(launcher) ? family : [...family, launcher];
+  const launcher = run.launcher;
+  if (!launcher?.unit) return undefined;
+  const service = context.workspace.unitsOf(launcher).find((unit) => unit.main === launcher) ?? context.workspace.unitsOf(launcher)[0];
+  return service?.value('Service', key)?.entry.value;
 }
 
 /** A boolean setting's value at one use, as gunicorn's validate_bool reads it; undefined when not known. */
