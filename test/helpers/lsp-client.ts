@@ -22,8 +22,14 @@ export class TestClient {
   private readonly waiters: { uri: string; accept: (diagnostics: Diagnostic[]) => boolean; resolve: (diagnostics: Diagnostic[]) => void }[] = [];
   settings: unknown = {};
   stderr = '';
+  /** Capabilities the server registered with client/registerCapability. */
+  readonly registrations: { method: string; registerOptions?: unknown }[] = [];
 
-  constructor(rootPath: string) {
+  constructor(
+    rootPath: string,
+    /** Announce that the client reports changes to files (workspace/didChangeWatchedFiles). */
+    private readonly watchFiles = false,
+  ) {
     this.process = spawn(process.execPath, ['bin/deploylint-language-server.js', '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
     this.process.stderr!.on('data', (chunk: Buffer) => (this.stderr += chunk.toString()));
     this.connection = createProtocolConnection(new StreamMessageReader(this.process.stdout!), new StreamMessageWriter(this.process.stdin!));
@@ -38,6 +44,10 @@ export class TestClient {
     });
     this.connection.onRequest('workspace/configuration', (params: { items: unknown[] }) => params.items.map(() => this.settings));
     this.connection.onNotification('window/logMessage', () => undefined);
+    this.connection.onRequest('client/registerCapability', (params: { registrations: { method: string; registerOptions?: unknown }[] }) => {
+      this.registrations.push(...params.registrations);
+      return null;
+    });
     this.connection.listen();
     this.root = rootPath;
   }
@@ -48,7 +58,7 @@ export class TestClient {
     const result = await this.connection.sendRequest(InitializeRequest.type, {
       processId: process.pid,
       rootUri: pathToFileURL(this.root).href,
-      capabilities: { workspace: { configuration: true }, textDocument: { publishDiagnostics: { relatedInformation: true } } },
+      capabilities: { workspace: { configuration: true, didChangeWatchedFiles: { dynamicRegistration: this.watchFiles } }, textDocument: { publishDiagnostics: { relatedInformation: true } } },
       workspaceFolders: [{ uri: pathToFileURL(this.root).href, name: 'test' }],
     });
     await this.connection.sendNotification('initialized', {});

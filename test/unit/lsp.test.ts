@@ -165,3 +165,47 @@ describe('deploylint-language-server', function () {
     assert.match(result.stderr, /^Usage: deploylint-language-server --stdio/);
   });
 });
+
+describe('deploylint-language-server with a client that watches files', function () {
+  this.timeout(30_000);
+  let root: string;
+  let client: TestClient;
+
+  before(async () => {
+    root = mkdtempSync(join(tmpdir(), 'deploylint-lsp-watch-'));
+    client = new TestClient(root, true);
+    await client.initialize();
+  });
+  after(async () => {
+    await client.stop();
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it('keeps what it read from disk until the client reports a change, then checks again with it', async () => {
+    const uri = client.open(join(root, 'app.service'), '[Service]\nExecStart=/usr/bin/gunicorn --workers 2 --worker-connections 500 app:app\n', 'systemd-unit-file');
+    const [diagnostic] = (await client.diagnosticsFor(uri, (list) => list.length > 0)).filter((d) => d.code === 'gunicorn/worker-connections-ignored');
+    assert.ok(diagnostic);
+    assert.deepEqual(
+      client.registrations.map((registration) => [registration.method, registration.registerOptions]),
+      [['workspace/didChangeWatchedFiles', { watchers: [{ globPattern: '**/*' }] }]],
+    );
+    const switchTitle = async () => {
+      const actions = (await client.connection.sendRequest('textDocument/codeAction', {
+        textDocument: { uri },
+        range: diagnostic.range,
+        context: { diagnostics: [diagnostic], only: ['quickfix'] },
+      })) as CodeAction[];
+      return actions.find((action) => action.title.startsWith('Switch to'))?.title ?? '';
+    };
+    assert.match(await switchTitle(), /assuming 1 CPU, 1G, no host declared/);
+
+    writeFileSync(join(root, '.deploylint.ini'), '[host]\ncpus = 4\nmemory = 8G\n');
+    await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: pathToFileURL(join(root, '.deploylint.ini')).href, type: 1 }] });
+    let title = '';
+    for (let attempt = 0; attempt < 50 && !title.includes('(4 CPUs, 8G:'); attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      title = await switchTitle();
+    }
+    assert.match(title, /^Switch to \d+ gthread workers × \d+ threads \(4 CPUs, 8G: /);
+  });
+});

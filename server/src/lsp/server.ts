@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import {
   CodeActionKind,
   DiagnosticSeverity,
+  DidChangeWatchedFilesNotification,
   TextDocumentSyncKind,
   TextDocuments,
   type CodeAction,
@@ -49,11 +50,13 @@ export class DeploylintServer {
   private readonly settings = new Map<string, Settings>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private configurationRequests = false;
+  private watchFiles = false;
 
   constructor(private readonly connection: Connection) {
     connection.onInitialize((params) => this.initialize(params));
     connection.onInitialized(() => this.initialized());
     connection.onDidChangeConfiguration(() => this.configurationChanged());
+    connection.onDidChangeWatchedFiles(() => this.filesChanged());
     connection.onCodeAction((params) => this.codeActions(params));
     connection.onHover((params) => this.hover(params));
     connection.onCompletion((params) => this.completion(params));
@@ -72,6 +75,7 @@ export class DeploylintServer {
 
   private initialize(params: InitializeParams): InitializeResult {
     this.configurationRequests = params.capabilities.workspace?.configuration === true;
+    this.watchFiles = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
     const folders = (params.workspaceFolders ?? []).map((folder) => folder.uri).concat(params.rootUri ? [params.rootUri] : []);
     this.session.setWorkspaceFolders(folders.filter((uri) => uri.startsWith('file:')).map((uri) => fileURLToPath(uri)));
     return {
@@ -89,6 +93,16 @@ export class DeploylintServer {
 
   private initialized(): void {
     this.connection.console.info(`deploylint language server ready (node ${process.version})`);
+    if (this.watchFiles) {
+      // Files read from disk (includes, drop-ins, the app, .deploylint.ini) are kept until the client says one changed.
+      void this.connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*' }] });
+      this.session.cacheDisk();
+    }
+  }
+
+  private filesChanged(): void {
+    this.session.diskChanged();
+    for (const document of this.documents.all()) this.schedule(document.uri, DEBOUNCE_MS);
   }
 
   private configurationChanged(): void {

@@ -36,6 +36,11 @@ export class Session {
   private readonly documents = new Map<string, OpenDocument>();
   private workspace: Workspace | undefined;
   private disk: DiskAccess;
+  /**
+   * What was read from disk, kept while the client reports file changes (then a keystroke
+   * reads nothing from disk); undefined when it cannot, and every check reads afresh.
+   */
+  private diskCache: DiskCache | undefined;
 
   constructor(private readonly linter: Linter) {
     this.disk = new DiskAccess([]);
@@ -43,6 +48,18 @@ export class Session {
 
   setWorkspaceFolders(paths: readonly string[]): void {
     this.disk = new DiskAccess(paths);
+    this.workspace = undefined;
+    if (this.diskCache) this.diskCache = emptyCache();
+  }
+
+  /** The client will report changes to files on disk: from now on, disk reads are kept until it does. */
+  cacheDisk(): void {
+    this.diskCache = emptyCache();
+  }
+
+  /** Files changed on disk: forget what was read, and the workspace built on it. */
+  diskChanged(): void {
+    if (this.diskCache) this.diskCache = emptyCache();
     this.workspace = undefined;
   }
 
@@ -115,15 +132,31 @@ export class Session {
   private files(): FileAccess {
     const byPath = new Map([...this.documents.values()].map((document) => [document.input.path, document.input.text]));
     const disk = this.disk;
+    const cache = this.diskCache;
+    const remember = <T>(store: Map<string, T> | undefined, key: string, compute: () => T): T => {
+      if (!store) return compute();
+      if (!store.has(key)) store.set(key, compute());
+      return store.get(key)!;
+    };
     return {
       read: (path: string): ReadResult => {
         const text = byPath.get(path);
-        return text !== undefined ? { ok: true, text } : disk.read(path);
+        return text !== undefined ? { ok: true, text } : remember(cache?.reads, path, () => disk.read(path));
       },
-      list: (directory: string) => disk.list(directory),
-      identity: (path: string) => disk.identity(path),
+      list: (directory: string) => remember(cache?.lists, directory, () => disk.list(directory)),
+      identity: (path: string) => remember(cache?.identities, path, () => disk.identity(path)),
     };
   }
+}
+
+interface DiskCache {
+  readonly reads: Map<string, ReadResult>;
+  readonly lists: Map<string, readonly string[] | undefined>;
+  readonly identities: Map<string, string>;
+}
+
+function emptyCache(): DiskCache {
+  return { reads: new Map(), lists: new Map(), identities: new Map() };
 }
 
 export function pathOf(uri: string): string {
