@@ -49,6 +49,7 @@ describe('deploylint-language-server', function () {
     assert.deepEqual(quickFixes.map((action) => [action.title, action.isPreferred === true]), [
       ['Rename to keepalive', true],
       ['Remove keep_alive (gunicorn ignores it)', false],
+      ['Suppress gunicorn/unknown-setting on this line', false],
     ]);
     assert.deepEqual(quickFixes[0]!.edit!.changes![uri], [{ range: diagnostics[1]!.range, newText: 'keepalive' }]);
 

@@ -185,7 +185,10 @@ export class DeploylintServer {
     if (!only || only.some((kind) => kind === CodeActionKind.QuickFix)) {
       for (const diagnostic of params.context.diagnostics) {
         const finding = findings.find((candidate) => candidate.rule === diagnostic.code && sameRange(candidate, diagnostic));
-        for (const fix of finding?.fixes ?? []) actions.push(toQuickFix(fix, diagnostic));
+        if (!finding) continue;
+        for (const fix of finding.fixes) actions.push(toQuickFix(fix, diagnostic));
+        const suppress = this.session.suppressionFix(params.textDocument.uri, finding);
+        if (suppress) actions.push(toQuickFix(suppress, diagnostic));
       }
     }
     if (only?.some((kind) => FIX_ALL_KIND.startsWith(kind) && kind.startsWith(CodeActionKind.SourceFixAll))) {

@@ -2,11 +2,12 @@ import { fileURLToPath } from 'node:url';
 import { detectKind, detectKindFromContent, isGunicornConfigName } from '../core/engine/detect';
 import { parseDocument, type DocumentInput, type ParsedDocument } from '../core/engine/document';
 import { checkDocument } from '../core/engine/lint';
+import { suppressionFix } from '../core/engine/suppressions';
 import { Workspace } from '../core/engine/workspace';
 import type { FeatureContext } from '../core/features/hover';
 import type { Linter } from '../core/linter';
 import type { FileAccess, ReadResult } from '../core/model/file-access';
-import type { FileKind, Finding } from '../core/model/finding';
+import type { FileKind, Finding, Fix } from '../core/model/finding';
 import { DiskAccess } from '../node/disk-access';
 import { hostSpecOf, type Settings } from './settings';
 
@@ -106,6 +107,12 @@ export class Session {
       rules: this.linter.rules,
       severityFor: (rule) => settings.rules[rule],
     });
+  }
+
+  /** The quick fix that silences one finding with a comment, where the document reads comments. */
+  suppressionFix(uri: string, finding: Finding): Fix | undefined {
+    const document = this.documents.get(uri);
+    return document ? suppressionFix(document.parsed, finding) : undefined;
   }
 
   /** What editor features need about a document: its parse, the workspace, the releases. */

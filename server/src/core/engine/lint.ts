@@ -2,7 +2,9 @@ import type { Knowledge } from '../knowledge/knowledge';
 import type { FileAccess } from '../model/file-access';
 import type { FileKind, Finding, Fix, Severity } from '../model/finding';
 import type { Host } from '../host/resolve';
-import { comparePositions } from '../text/source-text';
+import { comparePositions, type Span } from '../text/source-text';
+import { statementRemoval } from '../text/line-edits';
+import { coveringId, suppressionsIn } from './suppressions';
 import { parseDocument, type DocumentInput, type ParsedDocument } from './document';
 import type { FindingDraft, Rule, RuleContext } from './rule';
 import { Workspace } from './workspace';
@@ -72,9 +74,79 @@ export function checkDocument(document: ParsedDocument, workspace: Workspace, op
       });
     }
   }
-  return findings.sort(
+  return applySuppressions(findings, document, options, host).sort(
     (a, b) => comparePositions(a.range.start, b.range.start) || comparePositions(a.range.end, b.range.end) || a.rule.localeCompare(b.rule),
   );
+}
+
+export const UNUSED_SUPPRESSION = 'deploylint/unused-suppression';
+
+/**
+ * Drops the findings a `deploylint: disable…` comment covers, and reports each rule id
+ * (or id-less comment) that covered nothing: a suppression left behind after a fix, or a
+ * misspelt id, would otherwise hide the next real finding on that line without anyone
+ * noticing.
+ */
+function applySuppressions(findings: Finding[], document: ParsedDocument, options: LintOptions, host: Host): Finding[] {
+  const suppressions = suppressionsIn(document.comments, document.source);
+  if (suppressions.length === 0) return findings;
+  const used = new Set<string>();
+  const kept = findings.filter((finding) => {
+    let covered = false;
+    suppressions.forEach((suppression, index) => {
+      const id = coveringId(suppression, finding);
+      if (id === undefined) return;
+      used.add(`${index} ${id}`);
+      covered = true;
+    });
+    return !covered;
+  });
+  const severity = host.rules[UNUSED_SUPPRESSION] ?? options.severityFor?.(UNUSED_SUPPRESSION, document.path) ?? 'info';
+  if (severity === 'off') return kept;
+  const known = new Set(options.rules.map((rule) => rule.id));
+  const source = document.source;
+  suppressions.forEach((suppression, index) => {
+    const where = suppression.scope === 'file' ? 'in this file' : 'on the next line';
+    if (suppression.rules.length === 0) {
+      if (used.has(`${index} *`)) return;
+      kept.push(unused(document, suppression.span, `this suppression covers nothing: no finding ${where}`, statementRemoval(source, suppression.span, ''), severity));
+      return;
+    }
+    for (const rule of suppression.rules) {
+      if (used.has(`${index} ${rule.id}`)) continue;
+      const message = known.has(rule.id) ? `no ${rule.id} finding ${where}: this suppression covers nothing` : `"${rule.id}" is no deploylint rule: this suppression covers nothing`;
+      // The last id goes with its comment; one of several goes with its comma.
+      const removal =
+        suppression.rules.length === 1 ? statementRemoval(source, suppression.span, '') : idRemoval(source.text, rule.span);
+      kept.push(unused(document, rule.span, message, removal, severity));
+    }
+  });
+  return kept;
+}
+
+function unused(document: ParsedDocument, span: Span, message: string, removal: Span, severity: Severity): Finding {
+  const source = document.source;
+  return {
+    rule: UNUSED_SUPPRESSION,
+    severity,
+    message,
+    range: source.rangeOf(span),
+    fixes: [{ title: 'Remove the unused suppression', safe: true, preferred: true, edits: [{ path: document.path, range: source.rangeOf(removal), newText: '' }] }],
+    related: [],
+  };
+}
+
+/** A rule id with the comma before it (or after it, for the first). */
+function idRemoval(text: string, span: Span): Span {
+  let start = span.start;
+  while (start > 0 && /[ \t]/.test(text[start - 1]!)) start--;
+  if (text[start - 1] === ',') return { start: start - 1, end: span.end };
+  let end = span.end;
+  while (/[ \t]/.test(text[end] ?? '')) end++;
+  if (text[end] !== ',') return span;
+  end++;
+  while (/[ \t]/.test(text[end] ?? '')) end++;
+  return { start: span.start, end };
 }
 
 function runRule(rule: Rule, document: ParsedDocument, context: RuleContext): void {
