@@ -64,6 +64,24 @@ describe('gunicorn rules on the seed systems', () => {
   });
 });
 
+describe('--fix on a seed system with a declared machine', () => {
+  it('NetMonitor (seed 001: 4 CPUs, 1 GiB, 250M workers): the sized worker count is applied, and a second run no longer reports it', () => {
+    const folder = mkdtempSync(join(tmpdir(), 'deploylint-seed-'));
+    try {
+      cpSync('examples/netmonitor', folder, { recursive: true });
+      const unitPath = join(folder, 'netmonitor-dashboard.service');
+      const before = check([folder], folder).find((file) => file.path.endsWith('.service'))!.findings.map((f) => f.rule);
+      assert.ok(before.includes('gunicorn/workers-exceed-memory'), before.join(', '));
+      run(['--fix', '--fail-on', 'none', folder], { stdout: () => undefined, stderr: () => undefined, isTerminal: false, cwd: folder });
+      assert.match(readFileSync(unitPath, 'utf8'), /--worker-class eventlet --workers 1 \\\n/);
+      const after = check([folder], folder).find((file) => file.path.endsWith('.service'))!.findings.map((f) => f.rule);
+      for (const fixed of ['gunicorn/workers-exceed-memory', 'gunicorn/socketio-needs-single-worker']) assert.ok(!after.includes(fixed), after.join(', '));
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('fixed gunicorn files still load in real gunicorn', function () {
   this.timeout(60_000);
 

@@ -55,8 +55,10 @@ describe('gunicorn/unknown-setting', () => {
   });
 
   it('renames a misspelt name (the rename is offered, not applied by --fix)', () => {
-    const fixed = assertFixRoundTrip(rule, CONFIG, 'workers = 2\nkeep_alive = 5\n', { fixTitle: /^Rename to keepalive$/ });
-    assert.equal(fixed, 'workers = 2\nkeepalive = 5\n');
+    // gthread workers, which do keep connections alive: the renamed setting then takes effect.
+    const text = 'workers = 2\nworker_class = "gthread"\nkeep_alive = 5\n';
+    const fixed = assertFixRoundTrip(rule, CONFIG, text, { fixTitle: /^Rename to keepalive$/ });
+    assert.equal(fixed, 'workers = 2\nworker_class = "gthread"\nkeepalive = 5\n');
     const [finding] = findingsOf(rule, CONFIG, 'workers = 2\nkeep_alive = 5\n');
     assert.equal(finding!.fixes.every((fix) => !fix.safe), true);
   });

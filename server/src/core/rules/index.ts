@@ -4,6 +4,8 @@ import { devServerInProduction } from './gunicorn/dev-server-in-production';
 import { duplicateSetting } from './gunicorn/duplicate-setting';
 import { hookReadsWorkerPidBeforeFork } from './gunicorn/hook-reads-worker-pid-before-fork';
 import { hookSignature } from './gunicorn/hook-signature';
+import { keepaliveIgnored } from './gunicorn/keepalive-ignored';
+import { maxRequestsWithoutJitter } from './gunicorn/max-requests-without-jitter';
 import { invalidValue as gunicornInvalidValue } from './gunicorn/invalid-value';
 import { reloadInProduction } from './gunicorn/reload-in-production';
 import { multiWorkerUdpReceiver } from './gunicorn/multi-worker-udp-receiver';
@@ -14,6 +16,8 @@ import { umaskWorldWritable } from './gunicorn/umask-world-writable';
 import { unknownSetting } from './gunicorn/unknown-setting';
 import { workerClassUnavailable } from './gunicorn/worker-class-unavailable';
 import { workerConnectionsIgnored } from './gunicorn/worker-connections-ignored';
+import { workersExceedCpu } from './gunicorn/workers-exceed-cpu';
+import { workersExceedMemory } from './gunicorn/workers-exceed-memory';
 import { hostspecRules } from './hostspec';
 import { duplicateDirective as nginxDuplicateDirective } from './nginx/duplicate-directive';
 import { include as nginxInclude } from './nginx/include';
@@ -48,6 +52,10 @@ export const ALL_RULES: readonly Rule[] = [
   daemonUnderSystemd,
   reloadInProduction,
   hookReadsWorkerPidBeforeFork,
+  workersExceedMemory,
+  workersExceedCpu,
+  maxRequestsWithoutJitter,
+  keepaliveIgnored,
   nginxSyntax,
   nginxInclude,
   nginxUnknownDirective,

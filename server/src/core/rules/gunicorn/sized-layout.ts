@@ -13,14 +13,19 @@ import { memoryPlan, mib, singleWorkerPlan, workerPlan, type Sized, type WorkerP
  * the model proposes for the declared machine.
  */
 export function memoryBudget(run: GunicornRun, context: RuleContext): Sized {
-  const limits = run.launcher?.unit ? unitMemoryLimits(run.launcher.unit) : {};
-  if (limits.high !== undefined) return { value: limits.high, arithmetic: `MemoryHigh=${mib(limits.high)} of the unit` };
-  if (limits.max !== undefined) {
-    const high = Math.floor((limits.max * 0.8) / 16) * 16;
-    return { value: high, arithmetic: `80% of the unit's MemoryMax=${mib(limits.max)} = ${mib(high)}` };
-  }
+  const fromUnit = unitMemoryBudget(run);
+  if (fromUnit) return fromUnit;
   const plan = memoryPlan(context.host.memoryMiB);
   return { value: plan.memoryHigh.value, arithmetic: `MemoryHigh ${plan.memoryHigh.arithmetic} of ${plan.memoryMax.arithmetic}` };
+}
+
+/** The budget the unit that starts gunicorn sets with MemoryHigh= or MemoryMax=; undefined when it sets neither. */
+export function unitMemoryBudget(run: GunicornRun): Sized | undefined {
+  const limits = run.launcher?.unit ? unitMemoryLimits(run.launcher.unit) : {};
+  if (limits.high !== undefined) return { value: limits.high, arithmetic: `MemoryHigh=${mib(limits.high)} of the unit` };
+  if (limits.max === undefined) return undefined;
+  const high = Math.floor((limits.max * 0.8) / 16) * 16;
+  return { value: high, arithmetic: `80% of the unit's MemoryMax=${mib(limits.max)} = ${mib(high)}` };
 }
 
 /** The layout the model proposes for this run on the declared machine. */
