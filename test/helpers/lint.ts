@@ -14,6 +14,8 @@ export const linter = new Linter();
 export interface LintSetup {
   /** Other files of the same run (checked too), by absolute path. */
   readonly others?: Readonly<Record<string, string>>;
+  /** Files that can be read (an app module) but are not checked themselves. */
+  readonly files?: Readonly<Record<string, string>>;
   readonly host?: HostSpec;
   readonly kind?: FileKind;
 }
@@ -26,7 +28,7 @@ export function lintFiles(path: string, text: string, setup: LintSetup = {}): Fi
     assert.ok(kind, `test setup: cannot tell the kind of ${documentPath}`);
     return { path: documentPath, text: documentText, kind };
   });
-  return linter.lint({ documents, files: new MemoryFiles(entries), ...(setup.host ? { host: setup.host } : {}) });
+  return linter.lint({ documents, files: new MemoryFiles([...entries, ...Object.entries(setup.files ?? {})]), ...(setup.host ? { host: setup.host } : {}) });
 }
 
 /** The findings of one file. */
