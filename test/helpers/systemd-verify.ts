@@ -91,3 +91,22 @@ export function systemdLineOf(text: string, offset: number): number {
   }
   return line;
 }
+
+/**
+ * Everything `systemd-analyze verify` says about one unit's text, written to a fresh folder
+ * under the given name, with the folder and line numbers taken out so that two versions of
+ * a unit (before and after a fix) can be compared message by message.
+ */
+export function verifyMessages(name: string, text: string): string[] {
+  const folder = mkdtempSync(join(tmpdir(), 'deploylint-verify-'));
+  try {
+    writeFileSync(join(folder, name), text);
+    const result = spawnSync('systemd-analyze', ['verify', '--man=no', `./${name}`], { cwd: folder, encoding: 'utf8' });
+    return `${result.stdout}${result.stderr}`
+      .split('\n')
+      .filter((line) => line.trim() !== '')
+      .map((line) => line.split(folder).join('<dir>').replace(/:\d+:/, ':N:'));
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
+}

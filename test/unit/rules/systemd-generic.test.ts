@@ -3,6 +3,8 @@ import { readFileSync } from 'node:fs';
 import { assertFixRoundTrip, findingsOf, seen } from '../../helpers/lint';
 
 const UNIT = '/etc/systemd/system/app.service';
+/** Start limits in [Unit], so that a Restart= that a fix brings to life is not a restart loop. */
+const LIMITS = 'Description=app\nStartLimitIntervalSec=60\nStartLimitBurst=5\n';
 const unit = (service: string, unitSection = 'Description=app\n') => `[Unit]\n${unitSection}\n[Service]\n${service}\n[Install]\nWantedBy=multi-user.target\n`;
 
 describe('systemd/unknown-directive', () => {
@@ -28,11 +30,12 @@ describe('systemd/wrong-section', () => {
   const rule = 'systemd/wrong-section';
 
   it('flags Restart= in [Unit] and moves it to [Service]', () => {
-    const text = unit('ExecStart=/usr/bin/app\n', 'Description=app\nRestart=always\n');
+    // With a delay and start limits, the moved Restart= draws no restart-without-backoff of its own.
+    const text = unit('ExecStart=/usr/bin/app\nRestartSec=5s\n', `${LIMITS}Restart=always\n`);
     assert.deepEqual(seen(rule, UNIT, text).map((f) => [f.underlined, f.message]), [
       ['Restart', 'Restart= belongs in [Service], not [Unit]: systemd ignores it here'],
     ]);
-    assert.equal(assertFixRoundTrip(rule, UNIT, text), unit('ExecStart=/usr/bin/app\nRestart=always\n'));
+    assert.equal(assertFixRoundTrip(rule, UNIT, text), unit('ExecStart=/usr/bin/app\nRestartSec=5s\nRestart=always\n', LIMITS));
   });
 
   it('is silent on keys in their own sections, and on keys no section knows', () => {
@@ -125,7 +128,10 @@ describe('systemd/invalid-value', () => {
   });
 
   it('suggests the word meant', () => {
-    assert.equal(assertFixRoundTrip(rule, UNIT, unit('ExecStart=/usr/bin/app\nRestart=on-failur\n')), unit('ExecStart=/usr/bin/app\nRestart=on-failure\n'));
+    assert.equal(
+      assertFixRoundTrip(rule, UNIT, unit('ExecStart=/usr/bin/app\nRestart=on-failur\nRestartSec=5s\n', LIMITS)),
+      unit('ExecStart=/usr/bin/app\nRestart=on-failure\nRestartSec=5s\n', LIMITS),
+    );
   });
 });
 

@@ -28,7 +28,10 @@ import { unknownDirective as nginxUnknownDirective } from './nginx/unknown-direc
 import { deprecatedDirective } from './systemd/deprecated-directive';
 import { duplicateDirective as systemdDuplicateDirective } from './systemd/duplicate-directive';
 import { invalidValue as systemdInvalidValue } from './systemd/invalid-value';
+import { noResourceLimits } from './systemd/no-resource-limits';
 import { notInTargetVersion } from './systemd/not-in-target-version';
+import { restartWithoutBackoff } from './systemd/restart-without-backoff';
+import { stopTimeoutBelowGraceful } from './systemd/stop-timeout-below-graceful';
 import { syntax as systemdSyntax } from './systemd/syntax';
 import { unknownDirective as systemdUnknownDirective } from './systemd/unknown-directive';
 import { wrongSection } from './systemd/wrong-section';
@@ -69,6 +72,9 @@ export const ALL_RULES: readonly Rule[] = [
   deprecatedDirective,
   systemdDuplicateDirective,
   systemdInvalidValue,
+  restartWithoutBackoff,
+  noResourceLimits,
+  stopTimeoutBelowGraceful,
   // A [rules] section may name any rule, these two included; the set is built when first asked for.
   ...hostspecRules(() => (knownIds ??= new Set(ALL_RULES.map((rule) => rule.id)))),
 ];

@@ -6,7 +6,8 @@ import { dockerfileCommands } from '../../formats/shell/dockerfile';
 import { splitShell } from '../../formats/shell/words';
 import { splitExecValue } from '../../formats/systemd/exec';
 import { memoryPlan, singleWorkerPlan, workerPlan, type WorkerPlan } from '../../host/sizing';
-import { declareHostFixes, describeLayout, sizedTitle } from './sized-layout';
+import { describeLayout } from './sized-layout';
+import { declareHostFixes, sizedTitle } from '../sized-fixes';
 
 /** `python`, `python3`, `python3.11`, `/opt/app/venv/bin/python`. */
 const PYTHON = /(^|\/)python(\d+(\.\d+)?)?$/;

@@ -2,7 +2,8 @@ import { effectiveUse } from '../../engine/gunicorn-runs';
 import type { Rule } from '../../engine/rule';
 import { effectiveWorkerClass } from './run-settings';
 import { removeUse, setSettings } from './setting-edits';
-import { declareHostFixes, describeLayout, layoutSettings, proposedLayout, sizedTitle } from './sized-layout';
+import { describeLayout, layoutSettings, proposedLayout } from './sized-layout';
+import { declareHostFixes, sizedTitle } from '../sized-fixes';
 import { useSpan } from './use-span';
 
 /**

@@ -3,7 +3,8 @@ import type { RelatedDraft, Rule } from '../../engine/rule';
 import type { Span } from '../../text/source-text';
 import { effectiveNumber } from './run-settings';
 import { setSettings } from './setting-edits';
-import { declareHostFixes, describeLayout, layoutSettings, proposedLayout, sizedFixIsSafe, sizedTitle } from './sized-layout';
+import { describeLayout, layoutSettings, proposedLayout } from './sized-layout';
+import { declareHostFixes, sizedFixIsSafe, sizedTitle } from '../sized-fixes';
 import { useSpan } from './use-span';
 
 export const multiWorkerUdpReceiver: Rule = {

@@ -6,7 +6,8 @@ import type { GunicornWorkerClass } from '../../knowledge/types';
 import { compareVersions } from '../../model/version';
 import { effectiveWorkerClass } from './run-settings';
 import { setSettings } from './setting-edits';
-import { declareHostFixes, describeLayout, layoutSettings, proposedLayout, sizedTitle } from './sized-layout';
+import { describeLayout, layoutSettings, proposedLayout } from './sized-layout';
+import { declareHostFixes, sizedTitle } from '../sized-fixes';
 import { useSpan } from './use-span';
 
 /** Files that list what a project installs; a worker's package missing from all of them is worth a word. */

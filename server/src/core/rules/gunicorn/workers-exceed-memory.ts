@@ -2,7 +2,8 @@ import type { Rule } from '../../engine/rule';
 import { MASTER_MIB, memoryWorkers, mib } from '../../host/sizing';
 import { effectiveNumber } from './run-settings';
 import { setSetting } from './setting-edits';
-import { declareHostFixes, memoryBudget, sizedFixIsSafe, sizedTitle, unitMemoryBudget } from './sized-layout';
+import { memoryBudget, unitMemoryBudget } from './sized-layout';
+import { declareHostFixes, sizedFixIsSafe, sizedTitle } from '../sized-fixes';
 import { useSpan } from './use-span';
 
 /**
