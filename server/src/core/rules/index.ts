@@ -30,7 +30,9 @@ import { duplicateDirective as systemdDuplicateDirective } from './systemd/dupli
 import { invalidValue as systemdInvalidValue } from './systemd/invalid-value';
 import { noResourceLimits } from './systemd/no-resource-limits';
 import { notInTargetVersion } from './systemd/not-in-target-version';
+import { pathOverride } from './systemd/path-override';
 import { restartWithoutBackoff } from './systemd/restart-without-backoff';
+import { runsAsRoot } from './systemd/runs-as-root';
 import { stopTimeoutBelowGraceful } from './systemd/stop-timeout-below-graceful';
 import { syntax as systemdSyntax } from './systemd/syntax';
 import { unknownDirective as systemdUnknownDirective } from './systemd/unknown-directive';
@@ -75,6 +77,8 @@ export const ALL_RULES: readonly Rule[] = [
   restartWithoutBackoff,
   noResourceLimits,
   stopTimeoutBelowGraceful,
+  pathOverride,
+  runsAsRoot,
   // A [rules] section may name any rule, these two included; the set is built when first asked for.
   ...hostspecRules(() => (knownIds ??= new Set(ALL_RULES.map((rule) => rule.id)))),
 ];
