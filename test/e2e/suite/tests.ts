@@ -70,8 +70,12 @@ export function registerTests(): void {
 
       const unit = await open('app.service');
       assert.equal(unit.languageId, 'systemd-unit-file');
-      const unitFindings = await diagnostics(unit.uri, (list) => list.length >= 2);
-      assert.deepEqual(unitFindings.map((d) => `${codeOf(d)} ${unit.getText(d.range)}`).sort(), ['systemd/unknown-directive RestartSecs', 'systemd/wrong-section Restart']);
+      const unitFindings = await diagnostics(unit.uri, (list) => list.length >= 3);
+      assert.deepEqual(unitFindings.map((d) => `${codeOf(d)} ${unit.getText(d.range)}`).sort(), [
+        'systemd/no-resource-limits ExecStart',
+        'systemd/unknown-directive RestartSecs',
+        'systemd/wrong-section Restart',
+      ]);
     });
 
     it('applies a quick fix: the file changes and the diagnostic goes away', async () => {
