@@ -70,8 +70,9 @@ export function registerTests(): void {
 
       const unit = await open('app.service');
       assert.equal(unit.languageId, 'systemd-unit-file');
-      const unitFindings = await diagnostics(unit.uri, (list) => list.length >= 3);
+      const unitFindings = await diagnostics(unit.uri, (list) => list.length >= 4);
       assert.deepEqual(unitFindings.map((d) => `${codeOf(d)} ${unit.getText(d.range)}`).sort(), [
+        'systemd/hardening [Service]',
         'systemd/no-resource-limits ExecStart',
         'systemd/unknown-directive RestartSecs',
         'systemd/wrong-section Restart',

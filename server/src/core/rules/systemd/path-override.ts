@@ -6,7 +6,9 @@ const SYSTEM_DIRECTORIES = ':/usr/local/bin:/usr/bin:/bin';
 
 /**
  * `Environment=PATH=/opt/app/venv/bin`: systemd itself finds ExecStart='s program through
- * its own built-in search path (systemd.service(5), "Command lines"), so the unit starts;
+ * its own built-in search path (systemd.service(5), "Command lines": "a fixed search path
+ * determined at compilation time", since v239 allowed names without a path; v250's
+ * ExecSearchPath= changes it, never Environment=), so the unit starts;
  * but the app and everything it starts inherit this PATH, and any program run by name
  * (`subprocess.run(["git", …])`, `os.system`, a library calling `sh`) is not found.
  */
