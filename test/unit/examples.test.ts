@@ -31,10 +31,10 @@ describe('deploylint examples/ (the seed systems)', () => {
     ]);
   });
 
-  it('Trunk8 (seed 003): both limit_req_zone lines inside server', () => {
+  it('Trunk8 (seed 003): keepalive without HTTP/1.1, a deprecated header, a lost add_header, both limit_req_zone lines inside server', () => {
     assert.deepEqual(
       findings('examples/trunk8/nginx/sites-available/trunk8').filter((f) => !f.endsWith('nginx/include')),
-      ['40 nginx/not-allowed-here', '41 nginx/not-allowed-here'],
+      ['10 nginx/upstream-keepalive-needs-http11', '29 nginx/deprecated-header', '35 nginx/add-header-inheritance', '40 nginx/not-allowed-here', '41 nginx/not-allowed-here'],
     );
   });
 

@@ -21,20 +21,29 @@ import { workersExceedMemory } from './gunicorn/workers-exceed-memory';
 import { hostspecRules } from './hostspec';
 import { duplicateDirective as nginxDuplicateDirective } from './nginx/duplicate-directive';
 import { include as nginxInclude } from './nginx/include';
+import { addHeaderInheritance as nginxAddHeaderInheritance } from './nginx/add-header-inheritance';
+import { deprecatedHeader as nginxDeprecatedHeader } from './nginx/deprecated-header';
 import { invalidArguments as nginxInvalidArguments } from './nginx/invalid-arguments';
+import { upstreamKeepaliveNeedsHttp11 as nginxUpstreamKeepaliveNeedsHttp11 } from './nginx/upstream-keepalive-needs-http11';
+import { websocketHeadersMissing as nginxWebsocketHeadersMissing } from './nginx/websocket-headers-missing';
 import { notAllowedHere } from './nginx/not-allowed-here';
 import { syntax as nginxSyntax } from './nginx/syntax';
 import { unknownDirective as nginxUnknownDirective } from './nginx/unknown-directive';
 import { deprecatedDirective } from './systemd/deprecated-directive';
 import { duplicateDirective as systemdDuplicateDirective } from './systemd/duplicate-directive';
 import { invalidValue as systemdInvalidValue } from './systemd/invalid-value';
+import { hardening } from './systemd/hardening';
+import { memoryLimitsInconsistent } from './systemd/memory-limits-inconsistent';
 import { noResourceLimits } from './systemd/no-resource-limits';
 import { notInTargetVersion } from './systemd/not-in-target-version';
+import { notifyWithoutSupport } from './systemd/notify-without-support';
 import { pathOverride } from './systemd/path-override';
 import { restartWithoutBackoff } from './systemd/restart-without-backoff';
 import { runsAsRoot } from './systemd/runs-as-root';
+import { secretInEnvironment } from './systemd/secret-in-environment';
 import { stopTimeoutBelowGraceful } from './systemd/stop-timeout-below-graceful';
 import { syntax as systemdSyntax } from './systemd/syntax';
+import { tasksMaxTooLow } from './systemd/tasks-max-too-low';
 import { unknownDirective as systemdUnknownDirective } from './systemd/unknown-directive';
 import { wrongSection } from './systemd/wrong-section';
 
@@ -67,6 +76,10 @@ export const ALL_RULES: readonly Rule[] = [
   notAllowedHere,
   nginxDuplicateDirective,
   nginxInvalidArguments,
+  nginxUpstreamKeepaliveNeedsHttp11,
+  nginxWebsocketHeadersMissing,
+  nginxAddHeaderInheritance,
+  nginxDeprecatedHeader,
   systemdSyntax,
   systemdUnknownDirective,
   wrongSection,
@@ -74,9 +87,14 @@ export const ALL_RULES: readonly Rule[] = [
   deprecatedDirective,
   systemdDuplicateDirective,
   systemdInvalidValue,
+  hardening,
+  notifyWithoutSupport,
+  secretInEnvironment,
   restartWithoutBackoff,
   noResourceLimits,
   stopTimeoutBelowGraceful,
+  memoryLimitsInconsistent,
+  tasksMaxTooLow,
   pathOverride,
   runsAsRoot,
   // A [rules] section may name any rule, these two included; the set is built when first asked for.

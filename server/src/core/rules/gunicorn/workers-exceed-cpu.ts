@@ -1,55 +1,65 @@
+import { effectiveUse } from '../../engine/gunicorn-runs';
 import type { Rule } from '../../engine/rule';
-import { cpuWorkers, MASTER_MIB, memoryWorkers } from '../../host/sizing';
-import { effectiveNumber } from './run-settings';
-import { setSetting } from './setting-edits';
-import { memoryBudget } from './sized-layout';
+import { asNumber, evaluate } from '../../formats/gunicorn/value';
+import { cpuWorkers } from '../../host/sizing';
 import { declareHostFixes, sizedFixIsSafe, sizedTitle } from '../sized-fixes';
+import { setSetting } from './setting-edits';
 import { useSpan } from './use-span';
+import { countPlace, cpuLimit, setWorkerCount, workerCountVerdict } from './worker-count';
+
+/** A host bigger than any real one, to tell `min(cpu_count(), 4)` (bounded) from `cpu_count() * 2 + 1` (grows with the host). */
+const HUGE_HOST_CPUS = 1024;
 
 /**
- * More worker processes than gunicorn's own guidance for the CPUs (`2 × cpus + 1`), and
- * `multiprocessing.cpu_count()` in a container, where it counts the host's CPUs rather
- * than the container's share.
+ * More worker processes than the declared CPUs can use (the limit per worker class is in
+ * worker-count.ts: `2 × cpus + 1` for sync and gthread, one per CPU for event-loop
+ * classes), and `multiprocessing.cpu_count()` in a container, where it counts the host's
+ * CPUs rather than the container's share (os.cpu_count() reads the machine, not the
+ * cgroup quota).
+ *
+ * When memory holds fewer workers still, gunicorn/workers-exceed-memory reports the run
+ * instead, with its lower count.
  */
 export const workersExceedCpu: Rule = {
   id: 'gunicorn/workers-exceed-cpu',
   severity: 'warning',
-  summary: 'More workers than 2 × CPUs + 1, or cpu_count() in a container (it sees the host\'s CPUs)',
+  summary: 'More workers than the CPUs can use (2 × CPUs + 1; one per CPU for event-loop workers), or cpu_count() in a container',
 
   gunicornRun(run, context) {
     const host = context.host;
-    const use = run.uses.filter((candidate) => candidate.setting.name === 'workers').at(-1);
-    const cpuCount = use && /\bcpu_count\s*\(/.test(use.document.source.slice(use.valueSpan));
-    const guidance = cpuWorkers(host.cpus);
-    if (use && cpuCount && host.container) {
+    const use = effectiveUse(run, 'workers');
+    const limit = cpuLimit(run, context);
+    // On a big host, does the expression start more workers than the container can use?
+    // `min(cpu_count(), 4)` on 4 declared CPUs does not; what cannot be evaluated is taken to.
+    const onHugeHost = use && host.container && /\bcpu_count\s*\(/.test(use.document.source.slice(use.valueSpan)) ? (asNumber(evaluate(use.value, { cpus: HUGE_HOST_CPUS })) ?? Infinity) : undefined;
+    if (use && onHugeHost !== undefined && onHugeHost > (limit?.limit ?? cpuWorkers(host.cpus)).value) {
+      const allowed = host.assumed.has('cpus') ? 'only a few' : `${host.cpus} CPU${host.cpus === 1 ? '' : 's'}`;
       context.report({
         document: use.document,
         span: useSpan(use, 'value'),
-        message: `cpu_count() in a container counts the CPUs of the host, not the container's limit: on a large host this starts dozens of workers in a container allowed ${host.cpus} CPU${host.cpus === 1 ? '' : 's'}`,
-        fixes: host.assumed.has('cpus')
-          ? []
-          : [{ title: sizedTitle(`Write workers = ${guidance.value}`, guidance.arithmetic, context), safe: sizedFixIsSafe(context), preferred: true, edits: setSetting(run, 'workers', integer(guidance.value), context) }],
+        message: `cpu_count() in a container counts the CPUs of the host, not the container's limit: on a large host this starts dozens of workers in a container allowed ${allowed}`,
+        // Without declared CPUs there is no number to write: offer to declare them instead.
+        fixes: limit
+          ? [{ title: sizedTitle(`Write workers = ${limit.limit.value}`, limit.limit.arithmetic, context), safe: sizedFixIsSafe(context), preferred: true, edits: setSetting(run, 'workers', { kind: 'number', value: limit.limit.value, integer: true }, context) }]
+          : declareHostFixes(context),
       });
       return;
     }
-    const workers = effectiveNumber(run, 'workers', context);
-    // The guidance needs the real CPUs; with the assumed single CPU every config would be flagged.
-    if (!workers?.use || host.assumed.has('cpus') || workers.value <= guidance.value) return;
-    // When memory holds even fewer, workers-exceed-memory says so and proposes that count.
-    const budget = memoryBudget(run, context);
-    if (!host.assumed.has('memory') && MASTER_MIB + workers.value * host.workerMemoryMiB > budget.value && memoryWorkers(budget.value, host.workerMemoryMiB).value < guidance.value) return;
+    const verdict = workerCountVerdict(run, context).cpu;
+    if (!verdict) return;
+    const { count, proposed } = verdict;
+    const cpus = `${host.cpus} CPU${host.cpus === 1 ? '' : 's'}`;
+    const why = verdict.eventLoopClass
+      ? `a ${verdict.eventLoopClass} worker runs an event loop that keeps a CPU busy on its own, so the CPUs use at most ${proposed.arithmetic}`
+      : `gunicorn's guidance is at most ${proposed.arithmetic}`;
+    const workers = verdict.eventLoopClass ? `${verdict.eventLoopClass} workers` : 'workers';
     context.report({
-      document: workers.use.document,
-      span: useSpan(workers.use),
-      message: `${workers.value} workers on ${host.cpus} CPU${host.cpus === 1 ? '' : 's'}: gunicorn's guidance is at most ${guidance.arithmetic}; the extra processes only take turns on the same CPUs, each with its own copy of the app in memory`,
+      ...countPlace(count.source),
+      message: `${count.value} ${workers} on ${cpus}: ${why}; the extra processes only take turns on the same CPUs, each with its own copy of the app in memory`,
       fixes: [
-        { title: sizedTitle(`Run ${guidance.value} workers`, guidance.arithmetic, context), safe: sizedFixIsSafe(context), preferred: true, edits: setSetting(run, 'workers', integer(guidance.value), context) },
+        { title: sizedTitle(`Run ${proposed.value} worker${proposed.value === 1 ? '' : 's'}`, proposed.arithmetic, context), safe: sizedFixIsSafe(context), preferred: true, edits: setWorkerCount(run, count.source, proposed.value, context) },
         ...declareHostFixes(context),
       ],
     });
   },
 };
-
-function integer(value: number) {
-  return { kind: 'number' as const, value, integer: true };
-}

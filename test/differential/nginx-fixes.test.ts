@@ -1,0 +1,160 @@
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Finding } from '../../server/src/core/model/finding';
+import { applyEdits } from '../../server/src/core/text/edits';
+import { lintFiles } from '../helpers/lint';
+import { requireOracle } from '../helpers/oracles';
+
+/**
+ * Every fix of the proxy and header rules, applied to the seed sites and to the test
+ * configurations, leaves a configuration real `nginx -t` accepts. Each site is written to
+ * sites-enabled/ of a temporary prefix and included inside http by a minimal nginx.conf,
+ * with the files it names (proxy_params, mime.types, certificates) beside it.
+ */
+
+const RULES = ['nginx/upstream-keepalive-needs-http11', 'nginx/websocket-headers-missing', 'nginx/add-header-inheritance', 'nginx/deprecated-header'];
+const ROOT = '/srv/deploy';
+const SITE = `${ROOT}/nginx/sites-enabled/site`;
+const MAIN = `${ROOT}/nginx/nginx.conf`;
+/** The certificate paths in the cases; the test writes a self-signed pair under the prefix instead. */
+const CERT = '@CERT@';
+const KEY = '@KEY@';
+/** What Debian's package puts in /etc/nginx/proxy_params (and what deploylint assumes when it is missing). */
+const PROXY_PARAMS = 'proxy_set_header Host $host;\nproxy_set_header X-Real-IP $remote_addr;\nproxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;\nproxy_set_header X-Forwarded-Proto $scheme;\n';
+
+interface Case {
+  readonly name: string;
+  /** The rules the case is meant to draw. */
+  readonly rules: readonly string[];
+  readonly site: string;
+  /** Lines for the http block of nginx.conf, before the sites are included. */
+  readonly http?: string;
+  /** Files beside the configuration (an app and its unit), by path under ROOT. */
+  readonly others?: Readonly<Record<string, string>>;
+  readonly files?: Readonly<Record<string, string>>;
+}
+
+const seed = (path: string) =>
+  readFileSync(path, 'utf8')
+    .replace(/\/etc\/letsencrypt\/live\/trunk8\.example\.com\/fullchain\.pem|\/etc\/ssl\/certs\/monitor\.example\.com\.pem/g, CERT)
+    .replace(/\/etc\/letsencrypt\/live\/trunk8\.example\.com\/privkey\.pem|\/etc\/ssl\/private\/monitor\.example\.com\.key/g, KEY);
+
+/** Trunk8's site as nginx accepts it: its two limit_req_zone lines moved out to http (the nginx/not-allowed-here fix). */
+const trunk8 = seed('examples/trunk8/nginx/sites-available/trunk8').replace(/^ {4}limit_req_zone .*\n/gm, '');
+const trunk8Zones = 'limit_req_zone $binary_remote_addr zone=general:10m rate=100r/m;\nlimit_req_zone $binary_remote_addr zone=auth:10m rate=5r/m;\n';
+const netmonitor = seed('examples/netmonitor/netmonitor-dashboard.nginx');
+const netmonitorStack = {
+  others: { [`${ROOT}/netmonitor-dashboard.service`]: readFileSync('examples/netmonitor/netmonitor-dashboard.service', 'utf8') },
+  files: { [`${ROOT}/wsgi.py`]: readFileSync('examples/netmonitor/wsgi.py', 'utf8'), [`${ROOT}/web_dashboard.py`]: readFileSync('examples/netmonitor/web_dashboard.py', 'utf8') },
+};
+
+const CASES: Case[] = [
+  { name: 'the Trunk8 site', rules: ['nginx/upstream-keepalive-needs-http11', 'nginx/add-header-inheritance', 'nginx/deprecated-header'], site: trunk8, http: trunk8Zones },
+  { name: 'the NetMonitor fragment, as it is', rules: [], site: netmonitor, ...netmonitorStack },
+  {
+    name: 'the NetMonitor fragment without its WebSocket lines (and so without HTTP/1.1 for its keepalive)',
+    rules: ['nginx/websocket-headers-missing', 'nginx/upstream-keepalive-needs-http11'],
+    site: netmonitor.replace(/ {8}proxy_http_version 1\.1;\n {8}proxy_set_header Upgrade \$http_upgrade;\n {8}proxy_set_header Connection "upgrade";\n/, ''),
+    ...netmonitorStack,
+  },
+  { name: 'the Lernmanager site', rules: [], site: readFileSync('examples/lernmanager/lernmanager.nginx', 'utf8') },
+  {
+    name: 'keepalive: inherited headers, a one-line location, an if, HTTP/1.0 written out',
+    rules: ['nginx/upstream-keepalive-needs-http11'],
+    site:
+      'upstream app {\n    server 127.0.0.1:8000;\n    keepalive 16;\n}\nserver {\n    listen 8091;\n    proxy_set_header Host $host;\n    location / {\n        proxy_pass http://app;\n    }\n    location /b { proxy_pass http://app; }\n    location /c {\n        proxy_http_version 1.0;\n        if ($arg_x) {\n            proxy_pass http://app;\n        }\n    }\n    location /d {\n        proxy_pass http://app/d/;\n        proxy_set_header Connection close;\n    }\n}\n',
+  },
+  {
+    name: 'keepalive: "close" from the $http_upgrade map',
+    rules: ['nginx/upstream-keepalive-needs-http11'],
+    site: 'map $http_upgrade $connection_upgrade {\n    default upgrade;\n    \'\' close;\n}\nupstream app {\n    server 127.0.0.1:8000;\n    keepalive 16;\n}\nserver {\n    listen 8092;\n    location / {\n        proxy_pass http://app;\n        proxy_http_version 1.1;\n        proxy_set_header Upgrade $http_upgrade;\n        proxy_set_header Connection $connection_upgrade;\n    }\n}\n',
+  },
+  {
+    name: 'WebSocket paths: bare, with inherited headers, with an empty Connection, in an if',
+    rules: ['nginx/websocket-headers-missing'],
+    site: 'server {\n    listen 8093;\n    proxy_set_header Host $host;\n    location /socket.io/ {\n        proxy_pass http://127.0.0.1:5000;\n    }\n    location ~ ^/ws/ {\n        proxy_pass http://127.0.0.1:5000;\n        proxy_set_header X-Real-IP $remote_addr;\n        proxy_set_header Connection "";\n    }\n    location /api/websocket {\n        if ($arg_v) {\n            proxy_pass http://127.0.0.1:5001;\n        }\n    }\n    location /cable/ws { proxy_pass http://127.0.0.1:5002; }\n}\n',
+  },
+  {
+    name: 'add_header: server, location and if in location, with headers from http',
+    rules: ['nginx/add-header-inheritance', 'nginx/deprecated-header'],
+    http: '    add_header Strict-Transport-Security "max-age=63072000" always;\n',
+    site: 'server {\n    listen 8094;\n    add_header X-Frame-Options DENY;\n    add_header X-XSS-Protection "1; mode=block";\n    location / {\n        add_header Cache-Control no-store;\n        if ($arg_x) {\n            add_header X-Debug 1;\n        }\n    }\n    location /one { add_header X-A 1; }\n}\n',
+  },
+  {
+    // The location drops only X-XSS-Protection: no loss, so add-header-inheritance says nothing.
+    name: 'X-XSS-Protection at http level inside the site and in a location',
+    rules: ['nginx/deprecated-header'],
+    site: "add_header x-xss-protection '1';\nserver {\n    listen 8095;\n    location / {\n        add_header X-XSS-Protection \"1; mode=block\" always;\n    }\n}\n",
+  },
+];
+
+function nginxTest(prefix: string): { ok: boolean; output: string } {
+  const result = spawnSync('nginx', ['-t', '-q', '-p', `${prefix}/`, '-c', `${prefix}/nginx.conf`, '-g', 'pid /dev/null;'], { encoding: 'utf8' });
+  return { ok: result.status === 0, output: `${result.stdout}${result.stderr}` };
+}
+
+describe('every fix of the proxy and header rules leaves a configuration nginx -t accepts', function () {
+  this.timeout(120_000);
+  let prefix = '';
+  let version = '';
+
+  before(function () {
+    if (!requireOracle(this, 'nginx', ['-v'])) return;
+    version = /nginx\/(\d+(?:\.\d+)*)/.exec(spawnSync('nginx', ['-v'], { encoding: 'utf8' }).stderr)?.[1] ?? '';
+    prefix = mkdtempSync(join(tmpdir(), 'deploylint-nginx-fixes-'));
+    mkdirSync(join(prefix, 'logs'));
+    mkdirSync(join(prefix, 'sites-enabled'));
+    writeFileSync(join(prefix, 'proxy_params'), PROXY_PARAMS);
+    writeFileSync(join(prefix, 'mime.types'), 'types {\n    text/html html;\n    text/css css;\n}\n');
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=deploylint.test', '-days', '1', '-keyout', join(prefix, 'key.pem'), '-out', join(prefix, 'cert.pem')], { stdio: 'ignore' });
+  });
+
+  after(() => {
+    if (prefix) rmSync(prefix, { recursive: true, force: true });
+  });
+
+  for (const example of CASES) {
+    it(example.name, function () {
+      if (!requireOracle(this, 'nginx', ['-v'])) return;
+      const main = `events {}\nhttp {\n    include mime.types;\n${example.http ?? ''}    include sites-enabled/*;\n}\n`;
+      // The release checked against is the one installed, so no fix reaches for a newer directive.
+      const setup = {
+        others: { [MAIN]: main, [`${ROOT}/.deploylint.ini`]: `[versions]\nnginx = ${version}\n`, ...example.others },
+        files: example.files ?? {},
+      };
+      const site = example.site.replace(CERT, join(prefix, 'cert.pem')).replace(KEY, join(prefix, 'key.pem'));
+      const write = (text: string) => {
+        writeFileSync(join(prefix, 'nginx.conf'), main);
+        writeFileSync(join(prefix, 'sites-enabled', 'site'), text);
+        return nginxTest(prefix);
+      };
+      const before = write(site);
+      assert.ok(before.ok, `nginx -t refuses the case before any fix: ${before.output}`);
+
+      const findings: Finding[] = lintFiles(SITE, site, setup)
+        .find((report) => report.path === SITE)!
+        .findings.filter((finding) => RULES.includes(finding.rule));
+      assert.deepEqual([...new Set(findings.map((finding) => finding.rule))].sort(), [...example.rules].sort(), 'the rules the case is meant to draw');
+      const fixes = findings.flatMap((finding) => finding.fixes.map((fix) => ({ rule: finding.rule, fix })));
+      assert.equal(fixes.length >= findings.length, true, 'every finding has a fix');
+      for (const { rule, fix } of fixes) {
+        assert.deepEqual([...new Set(fix.edits.map((edit) => edit.path))], [SITE], `${rule}: "${fix.title}" edits only the site`);
+        const fixed = applyEdits(site, fix.edits);
+        assert.ok(fixed !== undefined, `${rule}: "${fix.title}" has overlapping edits`);
+        const after = write(fixed);
+        assert.ok(after.ok, `${rule}: "${fix.title}" broke the configuration: ${after.output}\n${fixed}`);
+        assert.deepEqual(
+          lintFiles(SITE, fixed, setup)
+            .find((report) => report.path === SITE)!
+            .findings.filter((finding) => finding.severity === 'error')
+            .map((finding) => `${finding.rule}: ${finding.message}`),
+          [],
+          `${rule}: "${fix.title}" left deploylint errors`,
+        );
+      }
+    });
+  }
+});
