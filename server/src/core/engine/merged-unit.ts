@@ -1,4 +1,5 @@
-import type { UnitEntry, UnitSection } from '../formats/systemd/model';
+import { splitUnitWords, type UnitWord } from '../formats/systemd/exec';
+import type { UnitEntry, UnitProblem, UnitSection } from '../formats/systemd/model';
 import { dropInDirectories, isDropIn, unitFileRole } from '../formats/systemd/unit-name';
 import { baseName, dirName } from './deployed-paths';
 import type { ParsedDocument } from './document';
@@ -8,6 +9,14 @@ export interface PlacedEntry {
   readonly document: ParsedDocument;
   readonly section: UnitSection;
   readonly entry: UnitEntry;
+}
+
+/** An `Environment=` line the service ends up with, split into its `NAME=value` words. */
+export interface EnvironmentLine {
+  readonly placed: PlacedEntry;
+  readonly words: readonly UnitWord[];
+  /** Quoting or escapes systemd refuses: it then ignores the whole line. */
+  readonly problems: readonly UnitProblem[];
 }
 
 /**
@@ -55,6 +64,17 @@ export class MergedUnit {
     while (reset >= 0 && all[reset]!.entry.value !== '') reset--;
     return all.slice(reset + 1);
   }
+
+  /** The service's `Environment=` lines, split once for all the rules that read them. */
+  environment(): readonly EnvironmentLine[] {
+    this.environmentLines ??= this.list('Service', 'Environment').map((placed) => {
+      const { words, problems } = splitUnitWords(placed.entry);
+      return { placed, words, problems };
+    });
+    return this.environmentLines;
+  }
+
+  private environmentLines?: readonly EnvironmentLine[];
 
   /** Whether any file of the unit has the section. */
   hasSection(section: string): boolean {

@@ -4,6 +4,7 @@ import type {
   GunicornKnowledge,
   GunicornSetting,
   GunicornWorkerClass,
+  NginxContext,
   NginxDirective,
   NginxKnowledge,
   SystemdDirective,
@@ -153,6 +154,28 @@ export class NginxIndex {
     let entries = byName.get(name);
     if (!entries) {
       entries = this.named(name).filter((entry) => availableIn(entry, release));
+      byName.set(name, entries);
+    }
+    return entries;
+  }
+
+  private readonly allowedByRelease = new Map<Version, Map<NginxContext, Map<string, readonly NginxDirective[]>>>();
+
+  /** The entries for a name that exist in a release and may appear in a context (cached like `availableIn`). */
+  allowedIn(name: string, release: Version, where: NginxContext): readonly NginxDirective[] {
+    let byContext = this.allowedByRelease.get(release);
+    if (!byContext) {
+      byContext = new Map();
+      this.allowedByRelease.set(release, byContext);
+    }
+    let byName = byContext.get(where);
+    if (!byName) {
+      byName = new Map();
+      byContext.set(where, byName);
+    }
+    let entries = byName.get(name);
+    if (!entries) {
+      entries = this.availableIn(name, release).filter((entry) => entry.contexts.includes(where));
       byName.set(name, entries);
     }
     return entries;

@@ -124,7 +124,7 @@ export function splitExecValue(entry: UnitEntry): { commands: ExecCommand[]; pro
       problems.push({ span: valueToSource(entry, first.start, first.end), message: `Missing argv[0] after the path of an '@' command: ${consequence(failure)}`, effect: failure });
     }
 
-    const prefixSpan = prefixLength > 0 ? valueToSource(entry, first.charStart[0]!, first.charEnd[prefixLength - 1]!) : { start: pathWord.span.start, end: pathWord.span.start };
+    const prefixSpan = prefixLength > 0 ? valueToSource(entry, writtenStart(first, 0), writtenEnd(first, prefixLength - 1)) : { start: pathWord.span.start, end: pathWord.span.start };
     commands.push({
       prefixes,
       prefixSpan,
@@ -169,16 +169,35 @@ interface ExtractedWord {
   readonly start: number;
   readonly end: number;
   readonly next: number;
-  /** For each UTF-16 unit of `text`, the value range it was written in. */
-  readonly charStart: readonly number[];
-  readonly charEnd: readonly number[];
+  /**
+   * For each UTF-16 unit of `text`, the value range it was written in; absent for a word
+   * written without quotes or escapes, whose units sit one for one from `start`
+   * (see `writtenStart`/`writtenEnd`). Most words are plain, and these arrays were most of
+   * the time a keystroke in a long unit took.
+   */
+  readonly charStart?: readonly number[];
+  readonly charEnd?: readonly number[];
   /** Escapes systemd does not know (or a backslash at the very end): it keeps them as written. */
   readonly unknownEscapes: readonly { start: number; end: number }[];
   /** The opening quote that is never closed. */
   readonly openQuoteAt?: number;
 }
 
+/** Value offset where the `unit`-th UTF-16 unit of the word's text was written. */
+function writtenStart(word: ExtractedWord, unit: number): number {
+  return word.charStart ? word.charStart[unit]! : word.start + unit;
+}
+
+/** Value offset just after the `unit`-th UTF-16 unit of the word's text. */
+function writtenEnd(word: ExtractedWord, unit: number): number {
+  return word.charEnd ? word.charEnd[unit]! : word.start + unit + 1;
+}
+
 function extractWord(value: string, start: number): ExtractedWord {
+  const plainEnd = plainRunEnd(value, start);
+  if (plainEnd === value.length || value.charCodeAt(plainEnd) === SPACE || value.charCodeAt(plainEnd) === TAB) {
+    return { text: value.slice(start, plainEnd), start, end: plainEnd, next: skipSeparators(value, plainEnd), unknownEscapes: [] };
+  }
   let text = '';
   const charStart: number[] = [];
   const charEnd: number[] = [];
@@ -306,6 +325,17 @@ function isValidCodePoint(code: number): boolean {
   return (code & 0xfffe) !== 0xfffe;
 }
 
+/** Where the run of characters that need no unquoting or unescaping, from `from`, ends. */
+function plainRunEnd(value: string, from: number): number {
+  let index = from;
+  while (index < value.length) {
+    const code = value.charCodeAt(index);
+    if (code === SPACE || code === TAB || code === BACKSLASH || code === DOUBLE_QUOTE || code === SINGLE_QUOTE) break;
+    index++;
+  }
+  return index;
+}
+
 function skipSeparators(value: string, from: number): number {
   let index = from;
   while (index < value.length) {
@@ -344,7 +374,7 @@ function toUnitWord(entry: UnitEntry, value: string, word: ExtractedWord): UnitW
  * prefix, so a quote opened before the prefixes ("-/bin/true") stays with them.
  */
 function subWord(entry: UnitEntry, word: ExtractedWord, prefixLength: number): UnitWord {
-  const valueStart = prefixLength === 0 ? word.start : word.charEnd[prefixLength - 1]!;
+  const valueStart = prefixLength === 0 ? word.start : writtenEnd(word, prefixLength - 1);
   return {
     text: word.text.slice(prefixLength),
     raw: entry.value.slice(valueStart, word.end),
@@ -446,7 +476,7 @@ function findVariables(entry: UnitEntry, words: readonly ExtractedWord[], prefix
   words.forEach((word, wordIndex) => {
     const from = wordIndex === 0 ? prefixLength : 0;
     const text = word.text;
-    const span = (start: number, end: number) => valueToSource(entry, word.charStart[start]!, word.charEnd[end - 1]!);
+    const span = (start: number, end: number) => valueToSource(entry, writtenStart(word, start), writtenEnd(word, end - 1));
     // Neither the path nor a ':' command is expanded.
     const literalOnly = expansionOff || wordIndex === 0;
 

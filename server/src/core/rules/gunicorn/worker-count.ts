@@ -61,6 +61,7 @@ function webConcurrency(run: GunicornRun): WorkerCount | 'unknown' | undefined {
       if (entry.key !== 'Environment') continue;
       // An empty Environment= resets the list.
       if (entry.value === '') found = undefined;
+      if (!entry.value.includes(WEB_CONCURRENCY)) continue;
       for (const word of splitUnitWords(entry).words) {
         if (!word.text.startsWith(`${WEB_CONCURRENCY}=`)) continue;
         const written = word.text.slice(WEB_CONCURRENCY.length + 1).trim();

@@ -48,6 +48,8 @@ export const addHeaderInheritance: Rule = {
       // The levels add_header may be written in: server, location, if in location.
       const level = block.name === 'server' ? placed.where === 'http' : block.name === 'location' || block.name === 'if' ? placed.where === 'location' || (block.name === 'location' && placed.where === 'server') : false;
       if (!block.block || !level) continue;
+      // Only a level that may hold add_header of its own can drop inherited ones; most blocks are not worth reading through.
+      if (!block.block.directives.some((directive) => directive.name === 'add_header' || directive.name === 'include')) continue;
       const levels = levelsAround([...ancestorsOf(placed), block], context);
       const inner = levels?.[levels.length - 1];
       if (!levels || !inner || inner.block !== block || inner.unread.length > 0) continue;

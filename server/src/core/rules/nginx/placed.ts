@@ -56,7 +56,7 @@ export function availableEntries(name: string, context: RuleContext): readonly D
 
 /** Entries of a name that may appear in a context. */
 export function entriesAllowedIn(name: string, where: NginxContext, context: RuleContext): readonly DirectiveEntry[] {
-  return availableEntries(name, context).filter((entry) => entry.contexts.includes(where));
+  return context.knowledge.nginx.allowedIn(name, context.targets.nginx, where);
 }
 
 const CONTEXT_NAMES: Readonly<Record<NginxContext, string>> = {

@@ -1,5 +1,4 @@
 import type { Rule } from '../../engine/rule';
-import { splitUnitWords } from '../../formats/systemd/exec';
 
 /** What PATH must keep for programs an app runs by name (Debian's default PATH for services, minus sbin). */
 const SYSTEM_DIRECTORIES = ':/usr/local/bin:/usr/bin:/bin';
@@ -18,8 +17,8 @@ export const pathOverride: Rule = {
   summary: 'Environment=PATH=… without /usr/bin and /bin: programs the app runs by name are not found',
 
   service(service, context) {
-    for (const placed of service.list('Service', 'Environment')) {
-      for (const word of splitUnitWords(placed.entry).words) {
+    for (const { placed, words } of service.environment()) {
+      for (const word of words) {
         if (!word.text.startsWith('PATH=')) continue;
         const directories = word.text.slice('PATH='.length).split(':');
         if (directories.includes('/usr/bin') || directories.includes('/bin') || word.text.includes('$')) continue;

@@ -3,7 +3,7 @@ import type { ParsedDocument } from '../../engine/document';
 import type { MergedUnit, PlacedEntry } from '../../engine/merged-unit';
 import type { EditDraft, FixDraft, Rule, RuleContext } from '../../engine/rule';
 import type { NewFile } from '../../model/finding';
-import { splitUnitWords, type UnitWord } from '../../formats/systemd/exec';
+import type { UnitWord } from '../../formats/systemd/exec';
 import { compareVersions } from '../../model/version';
 import { afterLine } from '../../text/line-edits';
 import { removeEntry } from './edits';
@@ -42,8 +42,7 @@ export const secretInEnvironment: Rule = {
   summary: 'A password, token or key in Environment=: any local user can read it with systemctl show',
 
   service(service, context) {
-    for (const placed of service.list('Service', 'Environment')) {
-      const { words, problems } = splitUnitWords(placed.entry);
+    for (const { placed, words, problems } of service.environment()) {
       // systemd ignores the whole assignment when a word is broken; systemd/syntax says so.
       if (problems.length > 0) continue;
       for (const word of words) {
@@ -67,10 +66,10 @@ export const secretInEnvironment: Rule = {
 
 function secretKind(name: string, value: string): 'name' | 'url' | undefined {
   if (SWITCHES.has(value.toLowerCase()) || isReference(value)) return undefined;
-  const password = URL_PASSWORD.exec(value)?.[1];
-  if (password !== undefined && !isReference(password)) return 'url';
+  const password = value.includes('@') ? URL_PASSWORD.exec(value)?.[1] : undefined;
+  if (password !== undefined) return isReference(password) ? undefined : 'url';
   // A path names the file the secret is in (`%d/…` is the credentials directory).
-  if (/^(\/|%[A-Za-z]\/)\S*$/.test(value) || URL_PASSWORD.test(value)) return undefined;
+  if (/^(\/|%[A-Za-z]\/)\S*$/.test(value)) return undefined;
   return secretName(name) ? 'name' : undefined;
 }
 
@@ -78,8 +77,16 @@ function isReference(value: string): boolean {
   return value.startsWith('$') || value.includes('${');
 }
 
+/** Endings a secret's name can have, tested before the name is split into its parts. */
+const SECRET_ENDINGS = [...SECRET_WORDS, 'PWD', 'KEY', 'BASE'];
+
 function secretName(name: string): boolean {
-  const parts = name.toUpperCase().split(/[_.-]+/).filter((part) => part !== '');
+  let length = name.length;
+  while (length > 0 && '_.-'.includes(name[length - 1]!)) length--;
+  const upper = name.slice(0, length).toUpperCase();
+  // Most names end in none of them: no need to split those.
+  if (!SECRET_ENDINGS.some((ending) => upper.endsWith(ending))) return false;
+  const parts = upper.split(/[_.-]+/).filter((part) => part !== '');
   const last = parts.at(-1);
   const before = parts.at(-2);
   if (last === undefined) return false;
