@@ -74,7 +74,7 @@ export class Session {
       return false;
     }
     const input: DocumentInput = { path, text, kind, version };
-    this.documents.set(uri, { uri, input, parsed: parseDocument(input, this.linter.knowledge) });
+    this.documents.set(uri, { uri, input, parsed: parseDocument(input, this.linter.knowledge, this.documents.get(uri)?.parsed) });
     this.workspace = undefined;
     return true;
   }

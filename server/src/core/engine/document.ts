@@ -49,7 +49,11 @@ export interface ParsedDocument {
   readonly encodingProblems: readonly SyntaxProblem[];
 }
 
-export function parseDocument(input: DocumentInput, knowledge: Knowledge): ParsedDocument {
+/**
+ * Parses a document. `previous`, an earlier version of the same document, lets a parser
+ * reuse what the edit did not touch (the Python parser does).
+ */
+export function parseDocument(input: DocumentInput, knowledge: Knowledge, previous?: ParsedDocument): ParsedDocument {
   const source = new SourceText(input.text);
   const base = {
     path: input.path,
@@ -64,7 +68,7 @@ export function parseDocument(input: DocumentInput, knowledge: Knowledge): Parse
   switch (input.kind) {
     case 'gunicorn': {
       if (input.path.endsWith('.py')) {
-        const config = parseGunicornConfig(input.text);
+        const config = parseGunicornConfig(input.text, previous?.path === input.path ? previous.gunicornConfig : undefined);
         return { ...base, gunicornConfig: config, gunicornCommands: [], comments: config.comments };
       }
       return { ...base, gunicornCommands: gunicornCommandsInScript(input.text, holderName(input.path), knowledge.gunicorn), comments: [] };

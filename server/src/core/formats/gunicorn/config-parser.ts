@@ -1,5 +1,5 @@
 import { parser as pythonParser } from '@lezer/python';
-import type { SyntaxNode, Tree } from '@lezer/common';
+import { TreeFragment, type SyntaxNode, type Tree } from '@lezer/common';
 import { SourceText, type Span } from '../../text/source-text';
 import type { Comment, SyntaxProblem } from '../common';
 import type { AttributeRead, ConfigBinding, GunicornConfig, ImportBinding, ParameterNode } from './model';
@@ -24,9 +24,31 @@ const MAX_PROBLEMS = 100;
  * Reads a gunicorn.conf.py without running it: the top-level names it binds, what they
  * are bound to as far as constant folding can tell, its imports, and syntax problems.
  */
-export function parseGunicornConfig(text: string): GunicornConfig {
-  const tree = pythonParser.parse(text);
-  return new ConfigReader(text, tree).read();
+export function parseGunicornConfig(text: string, previous?: GunicornConfig): GunicornConfig {
+  const before = previous && syntaxOf.get(previous);
+  const tree = before ? pythonParser.parse(text, reusableFragments(before, text)) : pythonParser.parse(text);
+  const config = new ConfigReader(text, tree).read();
+  syntaxOf.set(config, { text, tree });
+  return config;
+}
+
+/**
+ * The syntax tree each config was read from, so that the next version of an edited file
+ * is parsed reusing the unchanged parts (a keystroke in a long file re-parses a few lines,
+ * not the file). Weak: a config no longer referenced takes its tree with it.
+ */
+const syntaxOf = new WeakMap<GunicornConfig, { readonly text: string; readonly tree: Tree }>();
+
+/** The previous tree cut around the one range where the texts differ. */
+function reusableFragments(before: { text: string; tree: Tree }, text: string): readonly TreeFragment[] {
+  const old = before.text;
+  let prefix = 0;
+  const shorter = Math.min(old.length, text.length);
+  while (prefix < shorter && old.charCodeAt(prefix) === text.charCodeAt(prefix)) prefix++;
+  let suffix = 0;
+  while (suffix < shorter - prefix && old.charCodeAt(old.length - 1 - suffix) === text.charCodeAt(text.length - 1 - suffix)) suffix++;
+  const change = { fromA: prefix, toA: old.length - suffix, fromB: prefix, toB: text.length - suffix };
+  return TreeFragment.applyChanges(TreeFragment.addTree(before.tree), [change]);
 }
 
 class ConfigReader {
