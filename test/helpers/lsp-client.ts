@@ -20,6 +20,10 @@ export class TestClient {
   private readonly process: ChildProcess;
   private readonly diagnostics = new Map<string, Diagnostic[]>();
   private readonly waiters: { uri: string; accept: (diagnostics: Diagnostic[]) => boolean; resolve: (diagnostics: Diagnostic[]) => void }[] = [];
+  private readonly publicationCounts = new Map<string, number>();
+  private readonly logWaiters: { pattern: RegExp; resolve: (message: string) => void }[] = [];
+  /** The server's log (window/logMessage), oldest first. */
+  readonly logs: string[] = [];
   settings: unknown = {};
   stderr = '';
   /** Capabilities the server registered with client/registerCapability. */
@@ -35,6 +39,7 @@ export class TestClient {
     this.connection = createProtocolConnection(new StreamMessageReader(this.process.stdout!), new StreamMessageWriter(this.process.stdin!));
     this.connection.onNotification(PublishDiagnosticsNotification.type, (params) => {
       this.diagnostics.set(params.uri, params.diagnostics);
+      this.publicationCounts.set(params.uri, (this.publicationCounts.get(params.uri) ?? 0) + 1);
       for (const waiter of [...this.waiters]) {
         if (waiter.uri === params.uri && waiter.accept(params.diagnostics)) {
           this.waiters.splice(this.waiters.indexOf(waiter), 1);
@@ -43,7 +48,15 @@ export class TestClient {
       }
     });
     this.connection.onRequest('workspace/configuration', (params: { items: unknown[] }) => params.items.map(() => this.settings));
-    this.connection.onNotification('window/logMessage', () => undefined);
+    this.connection.onNotification('window/logMessage', (params: { message: string }) => {
+      this.logs.push(params.message);
+      for (const waiter of [...this.logWaiters]) {
+        if (waiter.pattern.test(params.message)) {
+          this.logWaiters.splice(this.logWaiters.indexOf(waiter), 1);
+          waiter.resolve(params.message);
+        }
+      }
+    });
     this.connection.onRequest('client/registerCapability', (params: { registrations: { method: string; registerOptions?: unknown }[] }) => {
       this.registrations.push(...params.registrations);
       return null;
@@ -91,6 +104,19 @@ export class TestClient {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`no diagnostics for ${uri} within ${timeout} ms`)), timeout);
       this.waiters.push({ uri, accept, resolve: (diagnostics) => (clearTimeout(timer), resolve(diagnostics)) });
+    });
+  }
+
+  /** How many times diagnostics were published for a document. */
+  publications(uri: string): number {
+    return this.publicationCounts.get(uri) ?? 0;
+  }
+
+  /** The next log line of the server that matches. */
+  nextLog(pattern: RegExp, timeout = 10_000): Promise<string> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no log line matching ${pattern} within ${timeout} ms`)), timeout);
+      this.logWaiters.push({ pattern, resolve: (message) => (clearTimeout(timer), resolve(message)) });
     });
   }
 

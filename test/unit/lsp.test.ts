@@ -95,6 +95,30 @@ describe('deploylint-language-server', function () {
     client.changeSettings({});
   });
 
+  it('checks a linked file again when the other end changes, and publishes only what changed', async () => {
+    mkdirSync(join(root, 'web'), { recursive: true });
+    const unit = client.open(join(root, 'web', 'web.service'), '[Service]\nExecStart=/usr/bin/gunicorn -c /etc/web/gunicorn_web.conf.py app:app\nTimeoutStopSec=10\n', 'systemd-unit-file');
+    const config = client.open(join(root, 'web', 'gunicorn_web.conf.py'), 'graceful_timeout = 5\n', 'python');
+    const stopTimeout = (list: { code?: number | string }[]) => list.filter((d) => d.code === 'systemd/stop-timeout-below-graceful').length;
+    await client.diagnosticsFor(unit, (list) => stopTimeout(list) === 0);
+    const published = client.publications(unit);
+    // Only the config changes; the unit's finding appears and goes with it.
+    client.change(config, 'graceful_timeout = 30\n', 2);
+    const [finding] = (await client.diagnosticsFor(unit, (list) => stopTimeout(list) === 1)).filter((d) => d.code === 'systemd/stop-timeout-below-graceful');
+    assert.match(String(finding?.message), /^TimeoutStopSec=10 is shorter than graceful_timeout = 30 s \(gunicorn_web\.conf\.py:1\)/);
+    client.change(config, 'graceful_timeout = 5\n', 3);
+    await client.diagnosticsFor(unit, (list) => stopTimeout(list) === 0);
+    // A change that leaves the unit's findings as they were sends it nothing new.
+    const before = client.publications(unit);
+    const rechecked = client.nextLog(new RegExp(`^checked ${unit.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: .*, unchanged$`));
+    client.change(config, 'graceful_timeout = 6\n', 4);
+    await rechecked;
+    assert.equal(client.publications(unit), before);
+    assert.ok(before >= published + 2);
+    client.close(unit);
+    client.close(config);
+  });
+
   it('hovers a setting, a unit key and a directive', async () => {
     const config = pathToFileURL(join(root, 'gunicorn.conf.py')).href;
     const hover = (await client.connection.sendRequest('textDocument/hover', { textDocument: { uri: config }, position: { line: 0, character: 2 } })) as Hover;

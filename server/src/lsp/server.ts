@@ -47,6 +47,10 @@ export class DeploylintServer {
   private readonly documents = new TextDocuments(TextDocument);
   private readonly session = new Session(new Linter());
   private readonly findings = new Map<string, Finding[]>();
+  /** Documents changed by the user and not checked since. */
+  private readonly edited = new Set<string>();
+  /** The diagnostics last sent for each document, as JSON. */
+  private readonly published = new Map<string, string>();
   private readonly settings = new Map<string, Settings>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private configurationRequests = false;
@@ -111,19 +115,28 @@ export class DeploylintServer {
   }
 
   private changed(document: TextDocument, delay: number): void {
+    // The other ends of the links this document had: the edit may cut them.
+    this.recheck(this.session.dependentsAtLastCheck(document.uri));
     const known = this.session.update(document.uri, document.languageId, document.version, document.getText());
     if (!known) {
       this.clear(document.uri);
       return;
     }
+    // Its links after the edit are followed once it has been checked (see publish).
+    this.edited.add(document.uri);
     this.schedule(document.uri, delay);
-    // Other nginx files may include this one, and its placement may change theirs.
-    if (this.session.kindOf(document.uri) === 'nginx') {
-      for (const uri of this.session.urisOfKind('nginx')) if (uri !== document.uri) this.schedule(uri, Math.max(delay, DEBOUNCE_MS));
-    }
+  }
+
+  /**
+   * Checks linked documents again, after a quiet time so that a burst of edits or opened
+   * files checks each once; they publish only when their findings changed.
+   */
+  private recheck(uris: readonly string[]): void {
+    for (const uri of uris) this.schedule(uri, DEBOUNCE_MS);
   }
 
   private closed(uri: string): void {
+    this.recheck(this.session.dependentsAtLastCheck(uri));
     this.session.close(uri);
     this.clear(uri);
   }
@@ -132,6 +145,8 @@ export class DeploylintServer {
     clearTimeout(this.timers.get(uri));
     this.timers.delete(uri);
     this.findings.delete(uri);
+    this.published.delete(uri);
+    this.edited.delete(uri);
     void this.connection.sendDiagnostics({ uri, diagnostics: [] });
   }
 
@@ -159,8 +174,19 @@ export class DeploylintServer {
       return;
     }
     this.findings.set(uri, findings);
-    await this.connection.sendDiagnostics({ uri, diagnostics: diagnosticsOf(findings) });
-    this.connection.console.log(`checked ${uri}: ${findings.length} findings in ${(performance.now() - started).toFixed(1)} ms`);
+    // Only a document's own change spreads to the files linked to it; their re-checks do not spread further.
+    if (this.edited.delete(uri)) this.recheck(this.session.dependentsOf(uri));
+    const diagnostics = diagnosticsOf(findings);
+    const elapsed = `${(performance.now() - started).toFixed(1)} ms`;
+    // A document checked again because a linked one changed is often unchanged: the editor need not hear of it.
+    const published = JSON.stringify(diagnostics);
+    if (this.published.get(uri) === published) {
+      this.connection.console.log(`checked ${uri}: ${findings.length} findings in ${elapsed}, unchanged`);
+      return;
+    }
+    this.published.set(uri, published);
+    await this.connection.sendDiagnostics({ uri, diagnostics });
+    this.connection.console.log(`checked ${uri}: ${findings.length} findings in ${elapsed}`);
   }
 
   private async settingsFor(uri: string): Promise<Settings> {

@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { detectKind, detectKindFromContent, isGunicornConfigName } from '../core/engine/detect';
 import { parseDocument, type DocumentInput, type ParsedDocument } from '../core/engine/document';
+import { dependentsOf } from '../core/engine/dependents';
 import { checkDocument } from '../core/engine/lint';
 import { suppressionFix } from '../core/engine/suppressions';
 import { Workspace } from '../core/engine/workspace';
@@ -36,6 +37,8 @@ const MAX_CHECKED_DOCUMENTS = 5_000;
 export class Session {
   private readonly documents = new Map<string, OpenDocument>();
   private workspace: Workspace | undefined;
+  /** The last workspace built, kept after an edit outdates it: the links as they were. */
+  private checkedWorkspace: Workspace | undefined;
   private disk: DiskAccess;
   /**
    * What was read from disk, kept while the client reports file changes (then a keystroke
@@ -79,6 +82,27 @@ export class Session {
     return true;
   }
 
+  /** The open documents whose findings may change when this one does (see dependentsOf). */
+  dependentsOf(uri: string): string[] {
+    const document = this.documents.get(uri);
+    return document ? this.openUris(dependentsOf(document.parsed, this.currentWorkspace())) : [];
+  }
+
+  /**
+   * The documents that were linked to this one when documents were last checked: the other
+   * ends of links an edit may since have cut. Builds nothing (a burst of opened documents
+   * must not build a workspace each).
+   */
+  dependentsAtLastCheck(uri: string): string[] {
+    const document = this.checkedWorkspace?.document(pathOf(uri));
+    return document && this.checkedWorkspace ? this.openUris(dependentsOf(document, this.checkedWorkspace)) : [];
+  }
+
+  private openUris(documents: readonly ParsedDocument[]): string[] {
+    const uriByPath = new Map([...this.documents.values()].map((open) => [open.input.path, open.uri]));
+    return documents.flatMap((document) => uriByPath.get(document.path) ?? []);
+  }
+
   close(uri: string): void {
     this.documents.delete(uri);
     this.workspace = undefined;
@@ -88,13 +112,6 @@ export class Session {
     return this.documents.has(uri);
   }
 
-  kindOf(uri: string): FileKind | undefined {
-    return this.documents.get(uri)?.input.kind;
-  }
-
-  urisOfKind(kind: FileKind): string[] {
-    return [...this.documents.values()].filter((document) => document.input.kind === kind).map((document) => document.uri);
-  }
 
   /** The findings of one open document under its resource's settings. */
   check(uri: string, settings: Settings): Finding[] {
@@ -131,6 +148,7 @@ export class Session {
     if (!this.workspace) {
       const parsed = [...this.documents.values()].slice(0, MAX_CHECKED_DOCUMENTS).map((document) => document.parsed);
       this.workspace = new Workspace(parsed, this.files(), this.linter.knowledge);
+      this.checkedWorkspace = this.workspace;
     }
     return this.workspace;
   }
