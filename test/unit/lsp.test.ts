@@ -106,6 +106,19 @@ describe('deploylint-language-server', function () {
     client.change(config, 'graceful_timeout = 30\n', 2);
     const [finding] = (await client.diagnosticsFor(unit, (list) => stopTimeout(list) === 1)).filter((d) => d.code === 'systemd/stop-timeout-below-graceful');
     assert.match(String(finding?.message), /^TimeoutStopSec=10 is shorter than graceful_timeout = 30 s \(gunicorn_web\.conf\.py:1\)/);
+    const pathHover = (await client.connection.sendRequest('textDocument/hover', { textDocument: { uri: unit }, position: { line: 1, character: 35 } })) as Hover;
+    assert.equal(
+      (pathHover.contents as { value: string }).value,
+      `**gunicorn config** \`/etc/web/gunicorn_web.conf.py\`\n\nRead from \`${join(root, 'web', 'gunicorn_web.conf.py')}\` in the workspace, matched by same relative path.`,
+    );
+    const orphan = client.open(join(root, 'web', 'other.service'), '[Service]\nExecStart=/usr/bin/gunicorn -c /etc/other/settings.py app:app\n', 'systemd-unit-file');
+    await client.diagnosticsFor(orphan);
+    const orphanHover = (await client.connection.sendRequest('textDocument/hover', { textDocument: { uri: orphan }, position: { line: 1, character: 35 } })) as Hover;
+    assert.equal(
+      (orphanHover.contents as { value: string }).value,
+      "**gunicorn config** `/etc/other/settings.py`\n\nNo file in the workspace matched it (by path, relative path or unique name): this run is checked with the command line's settings only.",
+    );
+    client.close(orphan);
     client.change(config, 'graceful_timeout = 5\n', 3);
     await client.diagnosticsFor(unit, (list) => stopTimeout(list) === 0);
     // A change that leaves the unit's findings as they were sends it nothing new.

@@ -30,6 +30,8 @@ const inside = (span: Span, offset: number) => span.start <= offset && offset <=
 
 function gunicornHover(context: FeatureContext, offset: number): HoverInfo | undefined {
   const gunicorn = context.knowledge.gunicorn;
+  const configPath = configPathHover(context, offset);
+  if (configPath) return configPath;
   for (const binding of context.document.gunicornConfig?.bindings ?? []) {
     if (!inside(binding.nameSpan, offset)) continue;
     const setting = gunicorn.setting(binding.name);
@@ -41,6 +43,25 @@ function gunicornHover(context: FeatureContext, offset: number): HoverInfo | und
       const setting = gunicorn.setting(option.spec.setting);
       return setting ? { contents: describeSetting(setting, context.targets.gunicorn), span: option.flagSpan } : undefined;
     }
+  }
+  return undefined;
+}
+
+/**
+ * On a `-c` path of a command line: the workspace file deploylint reads as that config, and
+ * how it was matched, or that none matched (then the run is judged without the file's
+ * settings, and the reader should know it).
+ */
+function configPathHover(context: FeatureContext, offset: number): HoverInfo | undefined {
+  for (const run of context.workspace.runsOf(context.document)) {
+    const written = run.configLink?.written;
+    if (run.launcher !== context.document || !written || !inside(written.span, offset)) continue;
+    const link = run.configLink!;
+    const deployed = link.deployedPath === written.text ? '' : ` (on the server: \`${link.deployedPath}\`)`;
+    const contents = link.match
+      ? `**gunicorn config** \`${written.text}\`${deployed}\n\nRead from \`${link.match.path}\` in the workspace, matched by ${link.match.how}.`
+      : `**gunicorn config** \`${written.text}\`${deployed}\n\nNo file in the workspace matched it (by path, relative path or unique name): this run is checked with the command line's settings only.`;
+    return { contents, span: written.span };
   }
   return undefined;
 }
