@@ -22,6 +22,8 @@ export class TestClient {
   private readonly waiters: { uri: string; accept: (diagnostics: Diagnostic[]) => boolean; resolve: (diagnostics: Diagnostic[]) => void }[] = [];
   private readonly publicationCounts = new Map<string, number>();
   private readonly logWaiters: { pattern: RegExp; resolve: (message: string) => void }[] = [];
+  /** Edits the server asked the editor to apply (workspace/applyEdit); the client accepts each. */
+  readonly appliedEdits: { label?: string; edit: unknown }[] = [];
   /** The server's log (window/logMessage), oldest first. */
   readonly logs: string[] = [];
   settings: unknown = {};
@@ -47,7 +49,12 @@ export class TestClient {
         }
       }
     });
+    this.connection.onRequest('workspace/applyEdit', (params: { label?: string; edit: unknown }) => {
+      this.appliedEdits.push(params);
+      return { applied: true };
+    });
     this.connection.onRequest('workspace/configuration', (params: { items: unknown[] }) => params.items.map(() => this.settings));
+    this.connection.onNotification('window/showMessage', () => undefined);
     this.connection.onNotification('window/logMessage', (params: { message: string }) => {
       this.logs.push(params.message);
       for (const waiter of [...this.logWaiters]) {

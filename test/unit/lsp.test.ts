@@ -247,3 +247,44 @@ describe('deploylint-language-server with a client that watches files', function
     assert.match(title, /^Switch to \d+ gthread workers × \d+ threads \(4 CPUs, 8G: /);
   });
 });
+
+describe('deploylint-language-server: fix all in workspace', function () {
+  this.timeout(30_000);
+  let root: string;
+  let client: TestClient;
+
+  before(async () => {
+    root = mkdtempSync(join(tmpdir(), 'deploylint-fixall-'));
+    mkdirSync(join(root, 'site'));
+    writeFileSync(join(root, 'site', 'gunicorn.conf.py'), 'workers = 2\nworkers = 4\n');
+    writeFileSync(join(root, 'gunicorn_edited.conf.py'), 'timeout = 30\n');
+    client = new TestClient(root);
+    await client.initialize();
+  });
+  after(async () => {
+    await client.stop();
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it('sends every safe fix of the folder, files on disk and unsaved editors alike, as one edit to confirm', async () => {
+    // The editor holds unsaved text that differs from the disk: the fix applies to what the user sees.
+    const edited = client.open(join(root, 'gunicorn_edited.conf.py'), 'timeout = 10\ntimeout = 20\n', 'python', 7);
+    await client.diagnosticsFor(edited, (list) => list.length === 1);
+    const result = await client.connection.sendRequest('workspace/executeCommand', { command: 'deploylint.fixAllInWorkspace' });
+    assert.deepEqual(result, { files: 2, fixes: 2, applied: true });
+    assert.equal(client.appliedEdits.length, 1);
+    const { label, edit } = client.appliedEdits[0]! as { label: string; edit: { documentChanges: { textDocument: { uri: string; version: number | null }; edits: { range: unknown; newText: string; annotationId: string }[] }[]; changeAnnotations: Record<string, unknown> } };
+    assert.equal(label, 'deploylint: 2 fixes in 2 files');
+    const byUri = new Map(edit.documentChanges.map((change) => [change.textDocument.uri, change]));
+    const onDisk = byUri.get(pathToFileURL(join(root, 'site', 'gunicorn.conf.py')).href)!;
+    assert.equal(onDisk.textDocument.version, null);
+    // Whole lines, as the preview shows them: the two lines become the one that counts.
+    assert.deepEqual(onDisk.edits.map(({ range, newText }) => ({ range, newText })), [{ range: { start: { line: 0, character: 0 }, end: { line: 2, character: 0 } }, newText: 'workers = 4\n' }]);
+    const open = byUri.get(edited)!;
+    assert.equal(open.textDocument.version, 7);
+    assert.deepEqual(open.edits.map(({ range, newText }) => ({ range, newText })), [{ range: { start: { line: 0, character: 0 }, end: { line: 2, character: 0 } }, newText: 'timeout = 20\n' }]);
+    assert.deepEqual(edit.changeAnnotations[onDisk.edits[0]!.annotationId], { label: '1 deploylint fix', description: 'Remove the dead assignment of workers', needsConfirmation: true });
+    assert.deepEqual(edit.changeAnnotations[open.edits[0]!.annotationId], { label: '1 deploylint fix', description: 'Remove the dead assignment of timeout', needsConfirmation: true });
+  });
+});
+

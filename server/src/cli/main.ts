@@ -5,18 +5,15 @@ import type { FileReport } from '../core/engine/lint';
 import { Linter } from '../core/linter';
 import { severityRank } from '../core/model/finding';
 import { parseArguments, USAGE, type CliOptions } from './arguments';
-import { collectDocuments } from './collect';
+import { collectDocuments } from '../node/collect';
 import { describeError, DiskAccess } from '../node/disk-access';
-import { applySafeFixes, type AppliedFix } from './fix';
+import { fixAll, type AppliedFix } from '../core/engine/fix-all';
 import { formatJson } from './formats/json';
 import { displayPath } from './formats/report';
 import { formatSarif } from './formats/sarif';
 import { formatText } from './formats/text';
 
 declare const DEPLOYLINT_VERSION: string;
-
-/** Passes of `--fix`: each pass can unblock fixes that collided in the one before. */
-const MAX_FIX_PASSES = 10;
 
 export interface Streams {
   readonly stdout: (text: string) => void;
@@ -87,20 +84,9 @@ function fixInPlace(
   options: CliOptions,
   boms: ReadonlySet<string>,
 ): { documents: DocumentInput[]; reports: FileReport[]; applied: AppliedFix[] } | { error: string } {
-  let documents = [...original];
-  let reports = firstReports;
-  const applied: AppliedFix[] = [];
-  for (let pass = 0; pass < MAX_FIX_PASSES; pass++) {
-    const texts = new Map(documents.map((document) => [document.path, document.text]));
-    const outcome = applySafeFixes(reports, texts);
-    if (outcome.texts.size === 0) break;
-    applied.push(...outcome.applied);
-    documents = documents.map((document) => {
-      const text = outcome.texts.get(document.path);
-      return text === undefined ? document : { ...document, text };
-    });
-    reports = linter.lint({ documents, files: access, ...(options.host ? { host: options.host, hostOrigin: '--host' } : {}) });
-  }
+  const { documents, reports, applied } = fixAll(original, firstReports, (current) =>
+    linter.lint({ documents: current, files: access, ...(options.host ? { host: options.host, hostOrigin: '--host' } : {}) }),
+  );
 
   const changed = documents.filter((document, index) => document.text !== original[index]!.text);
   const written = writeAll(changed, boms);

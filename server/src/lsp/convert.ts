@@ -1,5 +1,6 @@
 import { pathToFileURL } from 'node:url';
 import {
+  AnnotatedTextEdit,
   CodeAction,
   CodeActionKind,
   CompletionItemKind,
@@ -16,8 +17,11 @@ import {
 import { ruleDocsUrl } from '../core/engine/rule-docs';
 import type { CompletionEntry } from '../core/features/completion';
 import type { OutlineSymbol } from '../core/features/outline';
+import type { AppliedFix } from '../core/engine/fix-all';
 import type { FileEdit, Finding, Fix, NewFile, Severity } from '../core/model/finding';
-import type { SourceText } from '../core/text/source-text';
+import { differingStretch } from '../core/text/edits';
+import { SourceText } from '../core/text/source-text';
+import type { WorkspaceFileChange } from './session';
 
 const SEVERITY: Record<Severity, DiagnosticSeverity> = {
   error: DiagnosticSeverity.Error,
@@ -60,6 +64,37 @@ export function toWorkspaceEdit(edits: readonly FileEdit[], creates: readonly Ne
       ...Object.entries(changes).map(([uri, textEdits]) => TextDocumentEdit.create({ uri, version: null }, textEdits)),
     ],
   };
+}
+
+/**
+ * Fix-all's changes as one edit the user confirms: each file's change is the stretch
+ * between what stays the same at its start and end, annotated with the fixes it carries,
+ * so the editor's preview lists them file by file.
+ */
+export function toConfirmedWorkspaceEdit(changes: readonly WorkspaceFileChange[], applied: readonly AppliedFix[]): WorkspaceEdit {
+  const changeAnnotations: NonNullable<WorkspaceEdit['changeAnnotations']> = {};
+  const documentChanges = changes.map((change, index) => {
+    const titles = applied.filter((fix) => fix.path === change.path).map((fix) => fix.title);
+    const id = `deploylint.fix.${index}`;
+    changeAnnotations[id] = { label: `${titles.length} deploylint fix${titles.length === 1 ? '' : 'es'}`, description: titles.join('; '), needsConfirmation: true };
+    const { start, endBefore, endAfter } = wholeLines(differingStretch(change.before, change.after), change.before);
+    const range = new SourceText(change.before).rangeOf({ start, end: endBefore });
+    return TextDocumentEdit.create({ uri: uriOf(change.path), version: change.version }, [AnnotatedTextEdit.replace(range, change.after.slice(start, endAfter), id)]);
+  });
+  return { documentChanges, changeAnnotations };
+}
+
+/**
+ * The stretch widened to whole lines of `before`, so the preview shows lines replaced
+ * rather than a cut from the middle of one line to the middle of another. What is added
+ * on either side is common to both texts, so both ends move alike.
+ */
+function wholeLines(stretch: { start: number; endBefore: number; endAfter: number }, before: string): { start: number; endBefore: number; endAfter: number } {
+  const start = before.lastIndexOf('\n', stretch.start - 1) + 1;
+  const atLineStart = stretch.endBefore === 0 || before[stretch.endBefore - 1] === '\n' || stretch.endBefore === before.length;
+  const lineEnd = before.indexOf('\n', stretch.endBefore);
+  const extra = atLineStart ? 0 : (lineEnd === -1 ? before.length : lineEnd + 1) - stretch.endBefore;
+  return { start, endBefore: stretch.endBefore + extra, endAfter: stretch.endAfter + extra };
 }
 
 export function toQuickFix(fix: Fix, diagnostic: Diagnostic): CodeAction {

@@ -15,6 +15,7 @@ import {
   type DocumentLinkParams,
   type DocumentSymbol,
   type DocumentSymbolParams,
+  type ExecuteCommandParams,
   type Hover,
   type HoverParams,
   type InitializeParams,
@@ -28,9 +29,20 @@ import { outline } from '../core/features/outline';
 import { Linter } from '../core/linter';
 import type { FileEdit, Finding } from '../core/model/finding';
 import { rangesOverlap } from '../core/text/edits';
-import { FIX_ALL_KIND, toCompletionItem, toDiagnostic, toDocumentSymbol, toQuickFix, toWorkspaceEdit, uriOf } from './convert';
+import { FIX_ALL_KIND, toCompletionItem, toConfirmedWorkspaceEdit, toDiagnostic, toDocumentSymbol, toQuickFix, toWorkspaceEdit, uriOf } from './convert';
 import { Session } from './session';
 import { DEFAULT_SETTINGS, readSettings, type Settings } from './settings';
+
+/** The command behind "deploylint: Fix all in workspace" (the client shows it in the palette). */
+export const FIX_ALL_IN_WORKSPACE = 'deploylint.fixAllInWorkspace';
+
+/** What fix-all in the workspace did, for the client to report. */
+export interface FixAllResult {
+  readonly files: number;
+  readonly fixes: number;
+  /** Whether the editor applied the edit (false when the user cancelled the preview). */
+  readonly applied: boolean;
+}
 
 /** Quiet time after the last keystroke before a document is checked again. */
 const DEBOUNCE_MS = 150;
@@ -54,6 +66,7 @@ export class DeploylintServer {
   private readonly settings = new Map<string, Settings>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private configurationRequests = false;
+  private folderUris: readonly string[] = [];
   private watchFiles = false;
 
   constructor(private readonly connection: Connection) {
@@ -66,6 +79,7 @@ export class DeploylintServer {
     connection.onCompletion((params) => this.completion(params));
     connection.onDocumentSymbol((params) => this.symbols(params));
     connection.onDocumentLinks((params) => this.links(params));
+    connection.onExecuteCommand((params) => this.executeCommand(params));
     this.documents.onDidOpen((event) => this.changed(event.document, 0));
     this.documents.onDidChangeContent((event) => this.changed(event.document, DEBOUNCE_MS));
     this.documents.onDidSave((event) => this.changed(event.document, 0));
@@ -81,7 +95,8 @@ export class DeploylintServer {
     this.configurationRequests = params.capabilities.workspace?.configuration === true;
     this.watchFiles = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
     const folders = (params.workspaceFolders ?? []).map((folder) => folder.uri).concat(params.rootUri ? [params.rootUri] : []);
-    this.session.setWorkspaceFolders(folders.filter((uri) => uri.startsWith('file:')).map((uri) => fileURLToPath(uri)));
+    this.folderUris = folders.filter((uri) => uri.startsWith('file:'));
+    this.session.setWorkspaceFolders(this.folderUris.map((uri) => fileURLToPath(uri)));
     return {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Full,
@@ -90,6 +105,7 @@ export class DeploylintServer {
         completionProvider: { triggerCharacters: ['[', '=', '-', '"', "'"] },
         documentSymbolProvider: true,
         documentLinkProvider: { resolveProvider: false },
+        executeCommandProvider: { commands: [FIX_ALL_IN_WORKSPACE] },
       },
       serverInfo: { name: 'deploylint' },
     };
@@ -222,6 +238,23 @@ export class DeploylintServer {
       if (edits.length > 0) actions.push({ title: 'Fix all safe deploylint problems', kind: FIX_ALL_KIND, edit: toWorkspaceEdit(edits) });
     }
     return actions;
+  }
+
+  /**
+   * Fix all in workspace: every safe fix in the workspace folders, as `deploylint --fix`
+   * would apply it, sent to the editor as one edit the user confirms in a preview.
+   */
+  private async executeCommand(params: ExecuteCommandParams): Promise<FixAllResult | null> {
+    if (params.command !== FIX_ALL_IN_WORKSPACE) return null;
+    const settings = this.folderUris[0] ? await this.settingsFor(this.folderUris[0]) : DEFAULT_SETTINGS;
+    const { changes, applied, unreadable } = this.session.fixAllInWorkspace(settings);
+    for (const message of unreadable) this.connection.console.warn(`fix all in workspace: ${message}`);
+    if (changes.length === 0) {
+      void this.connection.window.showInformationMessage('deploylint: no safe fix to apply in the workspace.');
+      return { files: 0, fixes: 0, applied: false };
+    }
+    const result = await this.connection.workspace.applyEdit({ label: `deploylint: ${applied.length} fixes in ${changes.length} files`, edit: toConfirmedWorkspaceEdit(changes, applied) });
+    return { files: changes.length, fixes: applied.length, applied: result.applied };
   }
 
   private async hover(params: HoverParams): Promise<Hover | null> {

@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { detectKind, detectKindFromContent, isGunicornConfigName } from '../core/engine/detect';
 import { parseDocument, type DocumentInput, type ParsedDocument } from '../core/engine/document';
 import { dependentsOf } from '../core/engine/dependents';
+import { fixAll, type AppliedFix } from '../core/engine/fix-all';
 import { checkDocument } from '../core/engine/lint';
 import { suppressionFix } from '../core/engine/suppressions';
 import { Workspace } from '../core/engine/workspace';
@@ -9,6 +10,7 @@ import type { FeatureContext } from '../core/features/hover';
 import type { Linter } from '../core/linter';
 import type { FileAccess, ReadResult } from '../core/model/file-access';
 import type { FileKind, Finding, Fix } from '../core/model/finding';
+import { collectDocuments } from '../node/collect';
 import { DiskAccess } from '../node/disk-access';
 import { hostSpecOf, type Settings } from './settings';
 
@@ -40,6 +42,7 @@ export class Session {
   /** The last workspace built, kept after an edit outdates it: the links as they were. */
   private checkedWorkspace: Workspace | undefined;
   private disk: DiskAccess;
+  private folders: readonly string[] = [];
   /**
    * What was read from disk, kept while the client reports file changes (then a keystroke
    * reads nothing from disk); undefined when it cannot, and every check reads afresh.
@@ -51,6 +54,7 @@ export class Session {
   }
 
   setWorkspaceFolders(paths: readonly string[]): void {
+    this.folders = paths;
     this.disk = new DiskAccess(paths);
     this.workspace = undefined;
     if (this.diskCache) this.diskCache = emptyCache();
@@ -126,6 +130,27 @@ export class Session {
     });
   }
 
+  /**
+   * What `deploylint --fix` would do to the workspace folders, open documents as they are
+   * in the editor (unsaved changes included): the files that change, with the text they
+   * have now and the text they would get. Nothing is written.
+   */
+  fixAllInWorkspace(settings: Settings): { changes: WorkspaceFileChange[]; applied: AppliedFix[]; unreadable: string[] } {
+    const collected = collectDocuments(this.folders, this.folders[0] ?? '/', this.disk, this.linter.isNginxDirective);
+    const open = new Map([...this.documents.values()].map((document) => [document.input.path, document]));
+    const documents = [...collected.documents.filter((document) => !open.has(document.path)), ...[...open.values()].map((document) => document.input)];
+    const lint = (current: readonly DocumentInput[]) =>
+      this.linter.lint({ documents: current, files: this.files(), host: hostSpecOf(settings), severityFor: (rule) => settings.rules[rule] });
+    const { documents: fixed, applied } = fixAll(documents, lint(documents), lint);
+    const changes = fixed.flatMap((document, index): WorkspaceFileChange[] => {
+      const before = documents[index]!;
+      if (document.text === before.text) return [];
+      const editor = open.get(document.path);
+      return [{ path: document.path, version: editor ? editor.input.version ?? null : null, before: before.text, after: document.text }];
+    });
+    return { changes, applied, unreadable: collected.errors };
+  }
+
   /** The quick fix that silences one finding with a comment, where the document reads comments. */
   suppressionFix(uri: string, finding: Finding): Fix | undefined {
     const document = this.documents.get(uri);
@@ -172,6 +197,14 @@ export class Session {
       identity: (path: string) => remember(cache?.identities, path, () => disk.identity(path)),
     };
   }
+}
+
+/** A file fix-all would change: the editor's version when it is open (null when it is not). */
+export interface WorkspaceFileChange {
+  readonly path: string;
+  readonly version: number | null;
+  readonly before: string;
+  readonly after: string;
 }
 
 interface DiskCache {

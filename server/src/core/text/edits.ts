@@ -43,3 +43,17 @@ export function rangesOverlap(a: Range, b: Range): boolean {
   if (comparePositions(b.end, a.start) === 0) return aEmpty && bEmpty;
   return true;
 }
+
+/**
+ * Where two versions of a text differ, as one stretch: from the first character that
+ * differs to the last, in each version (`endBefore`/`endAfter` exclusive). Equal texts
+ * give an empty stretch at their end.
+ */
+export function differingStretch(before: string, after: string): { start: number; endBefore: number; endAfter: number } {
+  const shorter = Math.min(before.length, after.length);
+  let start = 0;
+  while (start < shorter && before.charCodeAt(start) === after.charCodeAt(start)) start++;
+  let common = 0;
+  while (common < shorter - start && before.charCodeAt(before.length - 1 - common) === after.charCodeAt(after.length - 1 - common)) common++;
+  return { start, endBefore: before.length - common, endAfter: after.length - common };
+}

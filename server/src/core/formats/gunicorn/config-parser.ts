@@ -1,5 +1,6 @@
 import { parser as pythonParser } from '@lezer/python';
 import { TreeFragment, type SyntaxNode, type Tree } from '@lezer/common';
+import { differingStretch } from '../../text/edits';
 import { SourceText, type Span } from '../../text/source-text';
 import type { Comment, SyntaxProblem } from '../common';
 import type { AttributeRead, ConfigBinding, GunicornConfig, ImportBinding, ParameterNode } from './model';
@@ -41,13 +42,8 @@ const syntaxOf = new WeakMap<GunicornConfig, { readonly text: string; readonly t
 
 /** The previous tree cut around the one range where the texts differ. */
 function reusableFragments(before: { text: string; tree: Tree }, text: string): readonly TreeFragment[] {
-  const old = before.text;
-  let prefix = 0;
-  const shorter = Math.min(old.length, text.length);
-  while (prefix < shorter && old.charCodeAt(prefix) === text.charCodeAt(prefix)) prefix++;
-  let suffix = 0;
-  while (suffix < shorter - prefix && old.charCodeAt(old.length - 1 - suffix) === text.charCodeAt(text.length - 1 - suffix)) suffix++;
-  const change = { fromA: prefix, toA: old.length - suffix, fromB: prefix, toB: text.length - suffix };
+  const { start, endBefore, endAfter } = differingStretch(before.text, text);
+  const change = { fromA: start, toA: endBefore, fromB: start, toB: endAfter };
   return TreeFragment.applyChanges(TreeFragment.addTree(before.tree), [change]);
 }
 

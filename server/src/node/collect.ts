@@ -2,7 +2,7 @@ import { readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { detectKind, detectKindFromContent, mightBeChecked } from '../core/engine/detect';
 import type { DocumentInput } from '../core/engine/document';
-import { describeError, DiskAccess, isDirectory, isSymbolicLink, readHead, safeRealpath } from '../node/disk-access';
+import { describeError, DiskAccess, isDirectory, isSymbolicLink, readHead, safeRealpath } from './disk-access';
 
 /** Folders no deployment file lives in, and which can be huge. */
 const SKIPPED_FOLDERS = new Set(['.git', '.hg', '.svn', 'node_modules', '__pycache__', '.venv', 'venv', '.tox', '.mypy_cache']);
