@@ -1,8 +1,10 @@
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type DocumentSelector, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { HostStatus } from './host-status';
 
 let client: LanguageClient | undefined;
 let output: vscode.LogOutputChannel | undefined;
+let hostStatus: HostStatus | undefined;
 
 /** Files deploylint reads, by language and name; the user can add patterns in settings. */
 function documentSelector(): DocumentSelector {
@@ -36,6 +38,7 @@ async function start(context: vscode.ExtensionContext): Promise<void> {
   };
   client = new LanguageClient('deploylint', 'deploylint', serverOptions, clientOptions);
   await client.start();
+  await hostStatus?.refresh();
 }
 
 async function restart(context: vscode.ExtensionContext): Promise<void> {
@@ -45,7 +48,9 @@ async function restart(context: vscode.ExtensionContext): Promise<void> {
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  hostStatus = new HostStatus(() => client);
   context.subscriptions.push(
+    hostStatus,
     vscode.commands.registerCommand('deploylint.restartServer', () => restart(context)),
     vscode.commands.registerCommand('deploylint.showOutput', () => output?.show()),
     // Which files are served is fixed when the client starts: new patterns need a new client.

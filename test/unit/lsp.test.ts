@@ -288,3 +288,51 @@ describe('deploylint-language-server: fix all in workspace', function () {
   });
 });
 
+describe('deploylint-language-server: the host in view', function () {
+  this.timeout(30_000);
+  let root: string;
+  let client: TestClient;
+
+  before(async () => {
+    root = mkdtempSync(join(tmpdir(), 'deploylint-host-'));
+    client = new TestClient(root);
+    await client.initialize();
+  });
+  after(async () => {
+    await client.stop();
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it('sums up the machine of a file, and writes the host file the user declares', async () => {
+    const unit = client.open(join(root, 'app.service'), '[Service]\nExecStart=/usr/bin/gunicorn app:app\n', 'systemd-unit-file');
+    await client.diagnosticsFor(unit);
+    const before = (await client.connection.sendRequest('deploylint/host', { uri: unit })) as { text: string; tooltip: string; hostFile?: string };
+    assert.equal(before.text, 'host: not declared');
+    assert.equal(before.hostFile, undefined);
+    assert.match(before.tooltip, /^No machine declared: sized fixes assume 1 CPU, 1G\./);
+    assert.equal(await client.connection.sendRequest('deploylint/host', { uri: pathToFileURL(join(root, 'notes.txt')).href }), null);
+
+    const written = await client.connection.sendRequest('workspace/executeCommand', {
+      command: 'deploylint.writeHostFile',
+      arguments: [{ folder: pathToFileURL(root).href, cpus: 2, memory: '4G', distro: 'debian-12' }],
+    });
+    const path = join(root, '.deploylint.ini');
+    assert.deepEqual(written, { path });
+    const { edit } = client.appliedEdits.at(-1)! as { edit: { documentChanges: [{ kind: string; uri: string }, { edits: { newText: string }[] }] } };
+    assert.deepEqual([edit.documentChanges[0].kind, edit.documentChanges[0].uri], ['create', pathToFileURL(path).href]);
+    const text = edit.documentChanges[1].edits[0]!.newText;
+    assert.match(text, /^\[host\]\ncpus = 2\nmemory = 4G\ndistro = debian-12\n$/m);
+
+    // The editor applies the edit: the file exists, and the file watcher says so.
+    writeFileSync(path, text);
+    await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: pathToFileURL(path).href, type: 1 }] });
+    const after = (await client.connection.sendRequest('deploylint/host', { uri: unit })) as { text: string; tooltip: string; hostFile?: string };
+    assert.deepEqual([after.text, after.hostFile], ['2 CPUs · 4G · debian-12', path]);
+    assert.match(after.tooltip, new RegExp(`^Declared by ${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.`));
+    assert.match(after.tooltip, /Checked against gunicorn 20\.1\.0, systemd 252, nginx 1\.22\.1\.$/);
+
+    const refused = await client.connection.sendRequest('workspace/executeCommand', { command: 'deploylint.writeHostFile', arguments: [{ folder: pathToFileURL(root).href, cpus: 0, memory: 'lots' }] });
+    assert.equal(refused, null);
+  });
+});
+

@@ -1,8 +1,13 @@
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import {
   CodeActionKind,
+  CreateFile,
+  TextDocumentEdit,
   DiagnosticSeverity,
   DidChangeWatchedFilesNotification,
+  MessageType,
+  ShowMessageNotification,
   TextDocumentSyncKind,
   TextDocuments,
   type CodeAction,
@@ -22,7 +27,12 @@ import {
   type InitializeResult,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import { HOST_FILE } from '../core/engine/host-layers';
 import { completionsAt } from '../core/features/completion';
+import type { HostSummary } from '../core/features/host-summary';
+import { hostFileText, type DeclaredMachine } from '../core/host/ini-file';
+import { distroPreset } from '../core/host/presets';
+import { parseMemoryMiB } from '../core/host/sizes';
 import { hoverAt } from '../core/features/hover';
 import { documentLinks } from '../core/features/links';
 import { outline } from '../core/features/outline';
@@ -35,6 +45,12 @@ import { DEFAULT_SETTINGS, readSettings, type Settings } from './settings';
 
 /** The command behind "deploylint: Fix all in workspace" (the client shows it in the palette). */
 export const FIX_ALL_IN_WORKSPACE = 'deploylint.fixAllInWorkspace';
+
+/** Writes a new .deploylint.ini from what "Declare host spec" asked the user. */
+export const WRITE_HOST_FILE = 'deploylint.writeHostFile';
+
+/** The machine that applies to a document: `{ uri }` → HostSummary, or null for a file deploylint does not read. */
+export const HOST_REQUEST = 'deploylint/host';
 
 /** What fix-all in the workspace did, for the client to report. */
 export interface FixAllResult {
@@ -80,6 +96,7 @@ export class DeploylintServer {
     connection.onDocumentSymbol((params) => this.symbols(params));
     connection.onDocumentLinks((params) => this.links(params));
     connection.onExecuteCommand((params) => this.executeCommand(params));
+    connection.onRequest(HOST_REQUEST, (params: { uri: string }) => this.hostOf(params.uri));
     this.documents.onDidOpen((event) => this.changed(event.document, 0));
     this.documents.onDidChangeContent((event) => this.changed(event.document, DEBOUNCE_MS));
     this.documents.onDidSave((event) => this.changed(event.document, 0));
@@ -105,7 +122,7 @@ export class DeploylintServer {
         completionProvider: { triggerCharacters: ['[', '=', '-', '"', "'"] },
         documentSymbolProvider: true,
         documentLinkProvider: { resolveProvider: false },
-        executeCommandProvider: { commands: [FIX_ALL_IN_WORKSPACE] },
+        executeCommandProvider: { commands: [FIX_ALL_IN_WORKSPACE, WRITE_HOST_FILE] },
       },
       serverInfo: { name: 'deploylint' },
     };
@@ -115,8 +132,11 @@ export class DeploylintServer {
     this.connection.console.info(`deploylint language server ready (node ${process.version})`);
     if (this.watchFiles) {
       // Files read from disk (includes, drop-ins, the app, .deploylint.ini) are kept until the client says one changed.
-      void this.connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*' }] });
-      this.session.cacheDisk();
+      this.connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*' }] }).then(
+        () => this.session.cacheDisk(),
+        // Without the client's reports of changes, every check reads the disk afresh.
+        (error: unknown) => this.connection.console.warn(`file watching refused by the client: ${String(error)}`),
+      );
     }
   }
 
@@ -172,7 +192,7 @@ export class DeploylintServer {
       uri,
       setTimeout(() => {
         this.timers.delete(uri);
-        void this.publish(uri);
+        this.publish(uri).catch((error: unknown) => this.connection.console.error(`publishing ${uri} failed: ${String(error)}`));
       }, delay),
     );
   }
@@ -244,17 +264,51 @@ export class DeploylintServer {
    * Fix all in workspace: every safe fix in the workspace folders, as `deploylint --fix`
    * would apply it, sent to the editor as one edit the user confirms in a preview.
    */
-  private async executeCommand(params: ExecuteCommandParams): Promise<FixAllResult | null> {
+  private async executeCommand(params: ExecuteCommandParams): Promise<FixAllResult | { path: string } | null> {
+    if (params.command === WRITE_HOST_FILE) return this.writeHostFile(params.arguments?.[0]);
     if (params.command !== FIX_ALL_IN_WORKSPACE) return null;
     const settings = this.folderUris[0] ? await this.settingsFor(this.folderUris[0]) : DEFAULT_SETTINGS;
     const { changes, applied, unreadable } = this.session.fixAllInWorkspace(settings);
     for (const message of unreadable) this.connection.console.warn(`fix all in workspace: ${message}`);
     if (changes.length === 0) {
-      void this.connection.window.showInformationMessage('deploylint: no safe fix to apply in the workspace.');
+      this.tell(MessageType.Info, 'deploylint: no safe fix to apply in the workspace.');
       return { files: 0, fixes: 0, applied: false };
     }
     const result = await this.connection.workspace.applyEdit({ label: `deploylint: ${applied.length} fixes in ${changes.length} files`, edit: toConfirmedWorkspaceEdit(changes, applied) });
     return { files: changes.length, fixes: applied.length, applied: result.applied };
+  }
+
+  /** A message for the user that needs no answer (a request would wait on clients that never reply). */
+  private tell(type: MessageType, message: string): void {
+    void this.connection.sendNotification(ShowMessageNotification.type, { type, message });
+  }
+
+  private async hostOf(uri: string): Promise<HostSummary | null> {
+    if (!this.session.has(uri)) return null;
+    return this.session.hostSummary(uri, await this.settingsFor(uri)) ?? null;
+  }
+
+  /**
+   * Creates `.deploylint.ini` in a folder with the machine the user declared
+   * (`{ folder, cpus, memory, distro? }`); an existing file is left as it is.
+   */
+  private async writeHostFile(argument: unknown): Promise<{ path: string } | null> {
+    const request = parseHostFileRequest(argument);
+    if (!request) {
+      this.tell(MessageType.Error, 'deploylint: the machine to declare needs a folder, a number of CPUs and a memory size such as 2G.');
+      return null;
+    }
+    const path = `${request.folder.replace(/\/+$/, '')}/${HOST_FILE}`;
+    if (existsSync(path)) return { path };
+    const start = { line: 0, character: 0 };
+    const edit = {
+      documentChanges: [
+        CreateFile.create(uriOf(path), { ignoreIfExists: true }),
+        TextDocumentEdit.create({ uri: uriOf(path), version: null }, [{ range: { start, end: start }, newText: hostFileText(request.machine) }]),
+      ],
+    };
+    const result = await this.connection.workspace.applyEdit({ label: `deploylint: declare the host in ${HOST_FILE}`, edit });
+    return result.applied ? { path } : null;
   }
 
   private async hover(params: HoverParams): Promise<Hover | null> {
@@ -316,4 +370,15 @@ function safeEdits(findings: readonly Finding[]): FileEdit[] {
     taken.push(...fix.edits);
   }
   return taken;
+}
+
+/** The arguments of WRITE_HOST_FILE, checked: they come from another process. */
+function parseHostFileRequest(argument: unknown): { folder: string; machine: DeclaredMachine } | undefined {
+  const value = (typeof argument === 'object' && argument !== null ? argument : {}) as Record<string, unknown>;
+  const folder = typeof value.folder === 'string' && value.folder.startsWith('file:') ? fileURLToPath(value.folder) : undefined;
+  const cpus = typeof value.cpus === 'number' && Number.isInteger(value.cpus) && value.cpus >= 1 ? value.cpus : undefined;
+  const memoryMiB = typeof value.memory === 'string' ? parseMemoryMiB(value.memory) : undefined;
+  const distro = typeof value.distro === 'string' ? distroPreset(value.distro)?.id : undefined;
+  if (!folder || !cpus || !memoryMiB) return undefined;
+  return { folder, machine: { cpus, memoryMiB, ...(distro ? { distro } : {}) } };
 }

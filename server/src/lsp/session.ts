@@ -7,6 +7,8 @@ import { checkDocument } from '../core/engine/lint';
 import { suppressionFix } from '../core/engine/suppressions';
 import { Workspace } from '../core/engine/workspace';
 import type { FeatureContext } from '../core/features/hover';
+import { summarizeHost, type HostSummary } from '../core/features/host-summary';
+import { hostLayersOf } from '../core/engine/host-layers';
 import type { Linter } from '../core/linter';
 import type { FileAccess, ReadResult } from '../core/model/file-access';
 import type { FileKind, Finding, Fix } from '../core/model/finding';
@@ -149,6 +151,16 @@ export class Session {
       return [{ path: document.path, version: editor ? editor.input.version ?? null : null, before: before.text, after: document.text }];
     });
     return { changes, applied, unreadable: collected.errors };
+  }
+
+  /** The machine that applies to an open document, for the status bar. */
+  hostSummary(uri: string, settings: Settings): HostSummary | undefined {
+    const document = this.documents.get(uri);
+    if (!document) return undefined;
+    const workspace = this.currentWorkspace();
+    const declared = hostSpecOf(settings);
+    const host = this.linter.hostFor(document.parsed, workspace, declared);
+    return summarizeHost(host, [...hostLayersOf(document.parsed, workspace), { spec: declared, origin: 'settings' }]);
   }
 
   /** The quick fix that silences one finding with a comment, where the document reads comments. */

@@ -3,6 +3,7 @@ import type { Severity } from '../model/finding';
 import type { Span } from '../text/source-text';
 import { closestName } from '../text/suggest';
 import { readHostValue, suggestedDistro, withHostValue, type HostSpec, type HostValue } from './host-spec';
+import { mib } from './sizing';
 
 /** A text edit that repairs a problem: the span to replace and what to write there. */
 export interface HostSpecFix {
@@ -316,4 +317,28 @@ function trimmedSpan(text: string, start: number, end: number): Span {
   if (leading === slice.length) return { start: end, end };
   const trailing = slice.length - slice.trimEnd().length;
   return { start: start + leading, end: end - trailing };
+}
+
+/** The machine a new host file declares. */
+export interface DeclaredMachine {
+  readonly cpus: number;
+  readonly memoryMiB: number;
+  /** A preset id (`debian-12`); without one the file shows the key commented out. */
+  readonly distro?: string;
+}
+
+/**
+ * A new `.deploylint.ini` declaring a machine, as the editor writes it (the "Declare the
+ * machine" fix, the "Declare host spec" command), with a note for the reader.
+ */
+export function hostFileText(machine: DeclaredMachine, note = ''): string {
+  return [
+    '; The machine these files are deployed to. deploylint sizes the numbers in its fixes',
+    `; (workers, threads, memory and task limits) for it.${note ? ` ${note}` : ''}`,
+    '[host]',
+    `cpus = ${machine.cpus}`,
+    `memory = ${mib(machine.memoryMiB)}`,
+    machine.distro ? `distro = ${machine.distro}` : '; distro = debian-12',
+    '',
+  ].join('\n');
 }

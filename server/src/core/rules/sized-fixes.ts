@@ -1,6 +1,7 @@
 import { dirName } from '../engine/deployed-paths';
 import { HOST_FILE, nearestHostFile } from '../engine/host-layers';
 import type { FixDraft, RuleContext } from '../engine/rule';
+import { hostFileText } from '../host/ini-file';
 import { mib } from '../host/sizing';
 
 /*
@@ -14,10 +15,20 @@ import { mib } from '../host/sizing';
  * than declared: "Use 2 gthread workers × 2 threads (1 CPU, 1G: workers = …)".
  */
 export function sizedTitle(action: string, arithmetic: string, context: RuleContext): string {
+  return `${action} (${machineAsSized(context)}: ${arithmetic})`;
+}
+
+/** The machine a fix is sized for, saying which of its CPUs and memory were assumed. */
+function machineAsSized(context: RuleContext): string {
   const host = context.host;
-  const machine = `${host.cpus} CPU${host.cpus === 1 ? '' : 's'}, ${mib(host.memoryMiB)}`;
-  const assumed = host.assumed.has('cpus') || host.assumed.has('memory');
-  return `${action} (${assumed ? `assuming ${machine}, no host declared` : machine}: ${arithmetic})`;
+  const cpus = `${host.cpus} CPU${host.cpus === 1 ? '' : 's'}`;
+  const memory = mib(host.memoryMiB);
+  const cpusAssumed = host.assumed.has('cpus');
+  const memoryAssumed = host.assumed.has('memory');
+  if (cpusAssumed && memoryAssumed) return `assuming ${cpus}, ${memory}, no host declared`;
+  if (cpusAssumed) return `${memory} declared, assuming ${cpus}`;
+  if (memoryAssumed) return `${cpus} declared, assuming ${memory}`;
+  return `${cpus}, ${memory}`;
 }
 
 /**
@@ -38,15 +49,7 @@ export function declareHostFixes(context: RuleContext): FixDraft[] {
   if (sizedFixIsSafe(context) || nearestHostFile(context.document.path, context.workspace)) return [];
   const folder = dirName(context.document.path);
   const host = context.host;
-  const text = [
-    '; The machine these files are deployed to. deploylint sizes the numbers in its fixes',
-    '; (workers, threads, memory and task limits) for it. Change the values to the real ones.',
-    '[host]',
-    `cpus = ${host.cpus}`,
-    `memory = ${mib(host.memoryMiB)}`,
-    '; distro = debian-12',
-    '',
-  ].join('\n');
+  const text = hostFileText({ cpus: host.cpus, memoryMiB: host.memoryMiB }, 'Change the values to the real ones.');
   return [{ title: `Declare the machine in ${HOST_FILE} (the fixes assume ${host.cpus} CPU, ${mib(host.memoryMiB)})`, safe: false, edits: [], creates: [{ path: `${folder === '/' ? '' : folder}/${HOST_FILE}`, text }] }];
 }
 
