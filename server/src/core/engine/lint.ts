@@ -25,9 +25,13 @@ export interface FileReport {
   readonly findings: readonly Finding[];
 }
 
-/** Parses every document, then checks each against the others: the whole job of one run. */
-export function lintDocuments(inputs: readonly DocumentInput[], options: LintOptions): FileReport[] {
-  const documents = inputs.map((input) => parseDocument(input, options.knowledge));
+/**
+ * Parses every document, then checks each against the others: the whole job of one run.
+ * `parse` may hand back documents parsed earlier in the run (the CLI parses nginx files
+ * once to find what they include).
+ */
+export function lintDocuments(inputs: readonly DocumentInput[], options: LintOptions, parse = (input: DocumentInput) => parseDocument(input, options.knowledge)): FileReport[] {
+  const documents = inputs.map(parse);
   const workspace = new Workspace(documents, options.files, options.knowledge);
   return documents.map((document) => ({
     path: document.path,
