@@ -6,6 +6,7 @@ import {
   CompletionItemKind,
   CreateFile,
   DiagnosticSeverity,
+  InsertTextFormat,
   SymbolKind,
   TextDocumentEdit,
   type CompletionItem,
@@ -114,6 +115,7 @@ const COMPLETION_KIND: Record<CompletionEntry['kind'], CompletionItemKind> = {
   section: CompletionItemKind.Module,
   directive: CompletionItemKind.Keyword,
   value: CompletionItemKind.EnumMember,
+  snippet: CompletionItemKind.Snippet,
 };
 
 export function toCompletionItem(entry: CompletionEntry, source: SourceText): CompletionItem {
@@ -122,7 +124,8 @@ export function toCompletionItem(entry: CompletionEntry, source: SourceText): Co
     kind: COMPLETION_KIND[entry.kind],
     ...(entry.detail ? { detail: entry.detail } : {}),
     ...(entry.documentation ? { documentation: { kind: 'markdown', value: entry.documentation } } : {}),
-    textEdit: { range: source.rangeOf(entry.span), newText: entry.label },
+    textEdit: { range: source.rangeOf(entry.span), newText: entry.insertText ?? entry.label },
+    ...(entry.insertText !== undefined ? { insertTextFormat: InsertTextFormat.Snippet } : {}),
   };
 }
 

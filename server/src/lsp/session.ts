@@ -173,11 +173,13 @@ export class Session {
   featureContext(uri: string, settings: Settings): FeatureContext | undefined {
     const document = this.documents.get(uri);
     if (!document) return undefined;
+    const host = this.linter.hostFor(document.parsed, this.currentWorkspace(), hostSpecOf(settings));
     return {
       document: document.parsed,
       workspace: this.currentWorkspace(),
       knowledge: this.linter.knowledge,
-      targets: this.linter.hostFor(document.parsed, this.currentWorkspace(), hostSpecOf(settings)).targets,
+      targets: host.targets,
+      host,
     };
   }
 

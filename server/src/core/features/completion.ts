@@ -5,31 +5,46 @@ import { unitTypeOf } from '../formats/systemd/unit-name';
 import { availableIn } from '../knowledge/knowledge';
 import type { Span } from '../text/source-text';
 import type { FeatureContext } from './hover';
+import { templateCompletions } from './template-completions';
 
 export interface CompletionEntry {
   readonly label: string;
-  readonly kind: 'setting' | 'flag' | 'key' | 'section' | 'directive' | 'value';
+  readonly kind: 'setting' | 'flag' | 'key' | 'section' | 'directive' | 'value' | 'snippet';
   readonly detail?: string;
   /** Markdown. */
   readonly documentation?: string;
+  /** What to insert instead of the label, in snippet syntax (placeholders the cursor visits). */
+  readonly insertText?: string;
   /** The text typed so far that the completion replaces. */
   readonly span: Span;
 }
 
 const BOOLEAN_WORDS = ['yes', 'no', 'true', 'false'];
 
-/** Names and values valid where the cursor is: settings, flags, unit keys and sections, directives. */
+/** Names and values valid where the cursor is: settings, flags, unit keys and sections, directives, and whole-file templates. */
 export function completionsAt(context: FeatureContext, offset: number): CompletionEntry[] {
   const { document } = context;
   const source = document.source;
   const lineStart = source.lineStart(source.positionAt(offset).line);
   const before = source.text.slice(lineStart, offset);
-  if (document.gunicornConfig) return gunicornConfigCompletions(context, before, offset);
+  if (document.gunicornConfig) return [...gunicornConfigCompletions(context, before, offset), ...fileTemplates(context, before, offset)];
   const flags = flagCompletions(context, before, offset);
   if (flags.length > 0) return flags;
   if (document.unit) return unitCompletions(context, before, offset);
-  if (document.nginx) return nginxCompletions(context, offset);
+  if (document.nginx) return nginxCompletions(context, before, offset);
   return [];
+}
+
+/**
+ * The template of a whole file, filled in for the host, where one may start: on a line that
+ * holds nothing but the word being typed, unindented, at the top level of the file (which
+ * the caller knows for its format).
+ */
+function fileTemplates(context: FeatureContext, before: string, offset: number): CompletionEntry[] {
+  const word = typed(before, offset, /^([A-Za-z_]*)$/);
+  const source = context.document.source;
+  const rest = source.text.slice(offset, source.lineEnd(source.positionAt(offset).line));
+  return word && rest.trim() === '' ? templateCompletions(context, word) : [];
 }
 
 function typed(before: string, offset: number, pattern: RegExp): Span | undefined {
@@ -83,7 +98,8 @@ function unitCompletions(context: FeatureContext, before: string, offset: number
     return sections.map((section) => ({ label: section, kind: 'section' as const, span: sectionPrefix }));
   }
   const section = currentSection(context, offset);
-  if (!section) return [];
+  // Above the first section: where a whole unit may be inserted.
+  if (!section) return fileTemplates(context, before, offset);
   const key = typed(before, offset, /^\s*([A-Za-z]*)$/);
   if (key) {
     return systemd
@@ -108,7 +124,7 @@ function currentSection(context: FeatureContext, offset: number): string | undef
   return name;
 }
 
-function nginxCompletions(context: FeatureContext, offset: number): CompletionEntry[] {
+function nginxCompletions(context: FeatureContext, before: string, offset: number): CompletionEntry[] {
   const text = context.document.source.text;
   let start = offset;
   while (start > 0 && /[a-z0-9_]/.test(text[start - 1]!)) start--;
@@ -128,7 +144,8 @@ function nginxCompletions(context: FeatureContext, offset: number): CompletionEn
     seen.add(name);
     entries.push({ label: name, kind: 'directive', detail: entry.module, documentation: entry.summary, span });
   }
-  return entries;
+  // A site (upstream and server blocks) belongs in http.
+  return where === 'http' ? [...entries, ...fileTemplates(context, before, offset)] : entries;
 }
 
 /** The block directives whose braces enclose the offset, outermost first. */

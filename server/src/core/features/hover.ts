@@ -2,6 +2,7 @@ import type { ParsedDocument } from '../engine/document';
 import type { Workspace } from '../engine/workspace';
 import { contextOf } from '../formats/nginx/context';
 import { walkNginx } from '../formats/nginx/walk';
+import type { Host } from '../host/resolve';
 import { availableIn, type Knowledge } from '../knowledge/knowledge';
 import type { GunicornSetting, NginxDirective as DirectiveEntry, SystemdDirective } from '../knowledge/types';
 import type { Targets } from '../model/targets';
@@ -18,6 +19,8 @@ export interface FeatureContext {
   readonly workspace: Workspace;
   readonly knowledge: Knowledge;
   readonly targets: Targets;
+  /** The machine the document is deployed to, which sized completions are sized for. */
+  readonly host: Host;
 }
 
 /** What the thing under the cursor is: a setting, a unit key, a directive; where the file sits. */
