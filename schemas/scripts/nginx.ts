@@ -195,7 +195,8 @@ function shapeOf(entry: CommandEntry, where: string): Shape {
  *   listens, named zones or variables, blocks, script instructions).
  * - `ignored`: the directive is obsolete and does nothing; a repeat does no harm.
  *
- * The table's `repeatable` is true for `accumulates` and `ignored`. Handlers that do not
+ * The table's `repeatable` is true for `accumulates` and `ignored`; `lastWins` marks
+ * `overrides`, whose repeat `nginx -t` accepts. Handlers that do not
  * answer "is duplicate" must be listed below: the run stops on one it does not know, so
  * a new upstream handler is looked at before it lands in the table.
  */
@@ -354,6 +355,8 @@ function repeatBehaviour(handler: string, bodies: ReadonlyMap<string, string>, i
   const listed = HANDLER_REPEATS[handler];
   if (listed) {
     handlersConsulted.add(handler);
+    // An overriding handler that refuses repeats in the release read changed since (ngx_mail_block from 1.9.1).
+    if (listed === 'overrides' && bodies.get(handler)?.includes('is duplicate')) return 'rejects';
     return listed;
   }
   const body = bodies.get(handler);
@@ -363,6 +366,11 @@ function repeatBehaviour(handler: string, bodies: ReadonlyMap<string, string>, i
     [...callsIn(body)].some((callee) => callee !== handler && bodies.get(callee)?.includes('is duplicate'));
   if (!refuses || /\bngx_(array|list)_push/.test(body)) return undefined;
   return 'rejects';
+}
+
+/** The table's fields for a repeat behaviour: `repeatable`, and `lastWins` for a repeat nginx accepts and applies. */
+function repeatFields(behaviour: RepeatBehaviour | undefined): Pick<NginxDirective, 'repeatable' | 'lastWins'> {
+  return { repeatable: behaviour === 'accumulates' || behaviour === 'ignored', ...(behaviour === 'overrides' ? { lastWins: true as const } : {}) };
 }
 
 // ---------------------------------------------------------------- deprecation
@@ -843,7 +851,7 @@ function main(): void {
       contexts: shape.contexts,
       arity: shape.arity,
       block: shape.block,
-      repeatable: behaviour === 'accumulates' || behaviour === 'ignored',
+      ...repeatFields(behaviour),
       origin: originOf(module, moduleType, origins(tag)),
       ...(lifetime.since ? { since: lifetime.since } : {}),
       ...(lifetime.deprecated ? { deprecated: lifetime.deprecated } : {}),
@@ -879,7 +887,7 @@ function main(): void {
         contexts: shape.contexts,
         arity: shape.arity,
         block: shape.block,
-        repeatable: behaviour === 'accumulates' || behaviour === 'ignored',
+        ...repeatFields(behaviour),
         origin: 'third-party',
         summary: summaryOf(observation.module, entry.name),
         docs: `${module.url}#${heading ? entry.name : 'readme'}`,
@@ -933,7 +941,7 @@ function main(): void {
         `Earlier runs left out of "since" (features back-ported to an older stable branch, or pre-1.0 moves): ${earlier.join('; ') || 'none'}.`,
         'removed: first release after the last one in which the directive worked, when no later release accepts it or every later one ignores it with a warning (ngx_http_v2_obsolete, ngx_http_v2_spdy_deprecated).',
         `deprecated: first release of the run, ending with its last working release, in which nginx warns that it is deprecated (an ngx_conf_deprecated_t post handler, a call to ngx_conf_deprecated(), or the handler's own "the \\"name\\" directive is deprecated" message). Deprecated: ${deprecatedOnes.map((directive) => `${directive.name} ${directive.deprecated}`).join(', ') || 'none'}.`,
-        'repeatable: from the set handler. False when nginx answers a repeat with "is duplicate" (the handler or a setter it calls returns it: ngx_conf_set_flag/str/num/size/off/msec/sec/bufs/enum/path/access_slot, ngx_http_set_complex_value_slot and custom handlers that check for a value already set) or when a repeat silently replaces the earlier value (load-balancing methods, upstream zone, ssl_session_cache, …). True when each occurrence adds to a list (str_array/keyval/bitmask/types slots, add_header, listen, server, location, include, error_page, rewrite instructions, …) or the directive is ignored. The handler-by-handler decisions are HANDLER_REPEATS in schemas/scripts/nginx.ts.',
+        'repeatable: from the set handler. False when nginx answers a repeat with "is duplicate" (the handler or a setter it calls returns it: ngx_conf_set_flag/str/num/size/off/msec/sec/bufs/enum/path/access_slot, ngx_http_set_complex_value_slot and custom handlers that check for a value already set) or when a repeat silently replaces the earlier value (load-balancing methods, upstream zone, ssl_session_cache, …; these are marked lastWins: nginx -t accepts them). True when each occurrence adds to a list (str_array/keyval/bitmask/types slots, add_header, listen, server, location, include, error_page, rewrite instructions, …) or the directive is ignored. The handler-by-handler decisions are HANDLER_REPEATS in schemas/scripts/nginx.ts.',
         `docs: the nginx.org page (${DOCS_URL}/…) whose XML source at ${DOCS_SITE.url} commit ${docsCommit} has <directive name="…">; removed directives and those nginx.org does not document link their source file instead. Undocumented: ${undocumented.join(', ') || 'none'}.`,
         'origin: core when no configure switch builds the module, standard when a switch that is on by default does (--without-… removes it), optional when a switch that is off by default is needed (--with-…; all of mail and stream; grpc needs http_v2). Event modules of other systems (kqueue, devpoll, eventport, iocp) are optional: Linux builds never have them.',
         ...notes,

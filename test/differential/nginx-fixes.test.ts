@@ -15,7 +15,7 @@ import { requireOracle } from '../helpers/oracles';
  * with the files it names (proxy_params, mime.types, certificates) beside it.
  */
 
-const RULES = ['nginx/upstream-keepalive-needs-http11', 'nginx/websocket-headers-missing', 'nginx/add-header-inheritance', 'nginx/deprecated-header'];
+const RULES = ['nginx/upstream-keepalive-needs-http11', 'nginx/websocket-headers-missing', 'nginx/add-header-inheritance', 'nginx/deprecated-header', 'nginx/proxy-security', 'stack/compression-lost'];
 const ROOT = '/srv/deploy';
 const SITE = `${ROOT}/nginx/sites-enabled/site`;
 const MAIN = `${ROOT}/nginx/nginx.conf`;
@@ -35,7 +35,13 @@ interface Case {
   /** Files beside the configuration (an app and its unit), by path under ROOT. */
   readonly others?: Readonly<Record<string, string>>;
   readonly files?: Readonly<Record<string, string>>;
+  /** The rules whose findings and fixes the case looks at; RULES when absent. */
+  readonly checks?: readonly string[];
 }
+
+const TLS_AND_GZIP = ['nginx/weak-tls', 'nginx/gzip-types-duplicate'];
+/** Pins the release checked against to one whose default protocols include TLSv1 and TLSv1.1 (Debian 12's). */
+const BOOKWORM_HOST = { [`${ROOT}/.deploylint.ini`]: '[versions]\nnginx = 1.22.1\n' };
 
 const seed = (path: string) =>
   readFileSync(path, 'utf8')
@@ -89,6 +95,47 @@ const CASES: Case[] = [
     rules: ['nginx/deprecated-header'],
     site: "add_header x-xss-protection '1';\nserver {\n    listen 8095;\n    location / {\n        add_header X-XSS-Protection \"1; mode=block\" always;\n    }\n}\n",
   },
+  {
+    name: 'proxy-security: alias locations, $http_host, $uri in redirects, valid_referers none, Origin regexes, server_tokens',
+    rules: ['nginx/proxy-security'],
+    site:
+      'map $http_origin $cors_origin {\n    default "";\n    ~^https://api.example.com$ $http_origin;\n}\nserver {\n    listen 8096;\n    server_tokens on;\n    valid_referers none blocked server_names;\n    location /static {\n        alias /srv/app/static/;\n    }\n    location ^~ "/media" { alias /srv/app/media/; }\n    location / {\n        proxy_pass http://127.0.0.1:8000;\n        proxy_set_header Host $http_host;\n        if ($http_origin ~* "^https://www.example.com$") {\n            add_header Access-Control-Allow-Origin $http_origin;\n        }\n    }\n    location /old { return 301 https://$http_host$request_uri; }\n    location /a { return 301 https://$host$uri$is_args$args; }\n    location /b { rewrite ^ https://$host${uri} redirect; }\n}\n',
+  },
+  {
+    name: 'the Lernmanager site where gzip is off: Accept-Encoding cleared towards the app',
+    rules: ['stack/compression-lost'],
+    site: readFileSync('examples/lernmanager/lernmanager.nginx', 'utf8').replace(/ {4}gzip on;\n[\s\S]*?application\/javascript;\n\n/, ''),
+  },
+  {
+    name: 'compression lost: gzip off written in the location, behind another proxy, a one-line location',
+    rules: ['stack/compression-lost'],
+    site: 'server {\n    listen 8097;\n    set_real_ip_from 10.0.0.0/8;\n    location / {\n        gzip off;\n        proxy_pass http://127.0.0.1:8000;\n        proxy_set_header Accept-Encoding "";\n    }\n    location /api { proxy_pass http://127.0.0.1:8000; proxy_set_header Accept-Encoding identity; }\n}\n',
+  },
+  {
+    name: 'compression lost only for requests with Via: gzip on in http, gzip_proxied at its default',
+    rules: ['stack/compression-lost'],
+    http: '    gzip on;\n    set_real_ip_from 192.168.0.0/16;\n',
+    site: 'server {\n    listen 8098;\n    proxy_set_header Host $host;\n    proxy_set_header Accept-Encoding "";\n    location / {\n        proxy_pass http://127.0.0.1:8000;\n    }\n}\n',
+  },
+  {
+    name: 'weak-tls: old protocols for every server, and an Apache-style cipher list',
+    rules: ['nginx/weak-tls'],
+    checks: TLS_AND_GZIP,
+    site: `ssl_protocols TLSv1 TLSv1.1 TLSv1.2;\nserver {\n    listen 8100 ssl;\n    ssl_certificate ${CERT};\n    ssl_certificate_key ${KEY};\n    ssl_ciphers 'ALL:!ADH:RC4+RSA:+HIGH';\n}\n`,
+  },
+  {
+    name: 'weak-tls: TLS servers on the default protocols of nginx 1.22.1, one of them at security level 0',
+    rules: ['nginx/weak-tls'],
+    checks: TLS_AND_GZIP,
+    others: BOOKWORM_HOST,
+    site: `server {\n    listen 8101 ssl;\n    ssl_certificate ${CERT};\n    ssl_certificate_key ${KEY};\n    ssl_ciphers DEFAULT:@SECLEVEL=0;\n}\nserver { listen 8102 ssl; ssl_certificate ${CERT}; ssl_certificate_key ${KEY}; }\n`,
+  },
+  {
+    name: 'gzip_types: text/html, a type twice in one line, a line that repeats another',
+    rules: ['nginx/gzip-types-duplicate'],
+    checks: TLS_AND_GZIP,
+    site: 'gzip on;\ngzip_types text/html text/css TEXT/CSS;\nserver {\n    listen 8103;\n    gzip_types application/json;\n    gzip_types\n        application/json\n        text/plain;\n}\n',
+  },
 ];
 
 function nginxTest(prefix: string): { ok: boolean; output: string } {
@@ -125,7 +172,7 @@ describe('every fix of the proxy and header rules leaves a configuration nginx -
         others: { [MAIN]: main, [`${ROOT}/.deploylint.ini`]: `[versions]\nnginx = ${version}\n`, ...example.others },
         files: example.files ?? {},
       };
-      const site = example.site.replace(CERT, join(prefix, 'cert.pem')).replace(KEY, join(prefix, 'key.pem'));
+      const site = example.site.replaceAll(CERT, join(prefix, 'cert.pem')).replaceAll(KEY, join(prefix, 'key.pem'));
       const write = (text: string) => {
         writeFileSync(join(prefix, 'nginx.conf'), main);
         writeFileSync(join(prefix, 'sites-enabled', 'site'), text);
@@ -136,7 +183,7 @@ describe('every fix of the proxy and header rules leaves a configuration nginx -
 
       const findings: Finding[] = lintFiles(SITE, site, setup)
         .find((report) => report.path === SITE)!
-        .findings.filter((finding) => RULES.includes(finding.rule));
+        .findings.filter((finding) => (example.checks ?? RULES).includes(finding.rule));
       assert.deepEqual([...new Set(findings.map((finding) => finding.rule))].sort(), [...example.rules].sort(), 'the rules the case is meant to draw');
       const fixes = findings.flatMap((finding) => finding.fixes.map((fix) => ({ rule: finding.rule, fix })));
       assert.equal(fixes.length >= findings.length, true, 'every finding has a fix');

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { run } from '../../server/src/cli/main';
 import { requireOracle } from '../helpers/oracles';
 
@@ -13,10 +13,28 @@ interface JsonFinding {
   range: { start: { line: number }; end: { line: number } };
 }
 
+/** deploylint's report, checked against the nginx release installed here. */
 function deploylintJson(paths: string[]): { files: { path: string; findings: JsonFinding[] }[] } {
   let stdout = '';
-  run(['--format', 'json', '--fail-on', 'none', ...paths], { stdout: (text) => (stdout += text), stderr: () => undefined, isTerminal: false, cwd: '/' });
+  const version = /nginx\/(\d+(?:\.\d+)*)/.exec(spawnSync('nginx', ['-v'], { encoding: 'utf8' }).stderr)?.[1];
+  const host = version ? ['--host', `nginx=${version}`] : [];
+  run(['--format', 'json', '--fail-on', 'none', ...host, ...paths], { stdout: (text) => (stdout += text), stderr: () => undefined, isTerminal: false, cwd: '/' });
   return JSON.parse(stdout);
+}
+
+/** Files Debian's package installs beside nginx.conf that corpus configurations include: copied into the prefix as installed. */
+const PACKAGED = ['mime.types', 'proxy_params', 'fastcgi_params', 'fastcgi.conf', 'snippets/fastcgi-php.conf'];
+/** Debian's loadable modules, which `load_module modules/….so` finds under the prefix (the stream module is one). */
+const MODULES = '/usr/lib/nginx/modules';
+
+/** A prefix holding what the corpus names: logs/, the packaged includes, modules/, and a self-signed cert.pem and key.pem. */
+function preparePrefix(prefix: string): void {
+  mkdirSync(join(prefix, 'logs'));
+  mkdirSync(join(prefix, 'snippets'));
+  for (const name of PACKAGED) if (existsSync(join('/etc/nginx', name))) copyFileSync(join('/etc/nginx', name), join(prefix, name));
+  if (existsSync(MODULES)) symlinkSync(MODULES, join(prefix, 'modules'));
+  const pair = ['-keyout', join(prefix, 'key.pem'), '-out', join(prefix, 'cert.pem')];
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=deploylint.test', '-days', '1', ...pair], { stdio: 'ignore' });
 }
 
 /** nginx -t on one file with its own prefix; the 1-based line of the error nginx names, or undefined when it accepts. */
@@ -42,15 +60,17 @@ describe('nginx: deploylint agrees with nginx -t', function () {
   it('on a corpus: an error exactly where nginx -t rejects, on the line nginx names', function () {
     if (!requireOracle(this, 'nginx', ['-v'])) return;
     const corpus = 'test/fixtures/nginx-corpus';
+    const names = readdirSync(corpus).filter((name) => name.endsWith('.conf')).sort();
+    assert.ok(names.length >= 30, `the corpus has ${names.length} configurations; the issue asks for at least 30`);
     const prefix = mkdtempSync(join(tmpdir(), 'deploylint-nginx-'));
-    mkdirSync(join(prefix, 'logs'));
+    preparePrefix(prefix);
     try {
       const disagreements: string[] = [];
-      for (const name of readdirSync(corpus).sort()) {
+      for (const name of names) {
         const config = join(prefix, name);
         writeFileSync(config, readFileSync(join(corpus, name)));
         const oracle = nginxTest(config, `${prefix}/`);
-        const ours = deploylintJson([config]).files[0]!.findings.filter((f) => f.severity === 'error');
+        const ours = deploylintJson([config]).files.find((file) => resolve('/', file.path) === config)!.findings.filter((f) => f.severity === 'error');
         const ourLines = ours.map((f) => `${f.range.start.line + 1}-${f.range.end.line + 1}`);
         // nginx names the line a statement ends on; a finding that covers it agrees. When the file ends
         // inside a block or a string, nginx names the end of the file and deploylint points at the

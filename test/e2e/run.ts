@@ -115,6 +115,8 @@ async function uiScenario(page: Page, server: CodeServer, workspace: string): Pr
   await page.waitForSelector('.monaco-editor .view-lines', { timeout: 30_000 });
   // The squiggle, then the Problems panel row.
   await page.waitForSelector('.squiggly-error', { timeout: 60_000 });
+  // The host the file is checked against, in the status bar.
+  await page.locator('.statusbar-item', { hasText: 'host: not declared' }).first().waitFor({ timeout: 30_000 });
   await page.keyboard.press('Control+Shift+M');
   const problem = page.locator('.markers-panel .monaco-list-row', { hasText: 'RestartSecs' }).first();
   await problem.waitFor({ timeout: 30_000 });

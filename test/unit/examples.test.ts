@@ -38,8 +38,15 @@ describe('deploylint examples/ (the seed systems)', () => {
     );
   });
 
-  it('NetMonitor (seed 001): its fragment with top-level upstream and server has no context error', () => {
-    assert.deepEqual(findings('examples/netmonitor/netmonitor-dashboard.nginx'), []);
+  it("NetMonitor (seed 001): its fragment with top-level upstream and server has no context error; its TLS server keeps Debian 12's TLSv1 and TLSv1.1", () => {
+    assert.deepEqual(findings('examples/netmonitor/netmonitor-dashboard.nginx'), ['10 nginx/weak-tls']);
+  });
+
+  it('PXE (seed 002), NetMonitor (seed 001), Trunk8 (seed 003): gunicorn writes its pid file and logs in folders nothing creates', () => {
+    const writable = (path: string) => findings(path).filter((f) => f.endsWith('stack/writable-paths'));
+    assert.deepEqual(writable('examples/nutanix-pxe/nutanix-pxe.service'), ['14 stack/writable-paths', '14 stack/writable-paths']);
+    assert.deepEqual(writable('examples/netmonitor/netmonitor-dashboard.service'), ['15 stack/writable-paths', '16 stack/writable-paths']);
+    assert.deepEqual(writable('examples/trunk8/trunk8.service'), ['21 stack/writable-paths']);
   });
 
   it('lists every file it checked, with its kind', () => {

@@ -215,9 +215,11 @@ describe('nginx knowledge table', () => {
       assert.equal(directive('proxy_pass', 'location').repeatable, false);
       assert.equal(directive('keepalive', 'upstream').repeatable, false);
       assert.equal(directive('worker_processes', 'main').repeatable, false);
-      // Accepted again, the last one wins: still "not repeatable".
-      assert.equal(directive('zone', 'upstream').repeatable, false);
-      assert.equal(directive('ssl_session_cache').repeatable, false);
+      // Accepted again, the last one wins: still "not repeatable", but nginx -t passes.
+      assert.deepEqual([directive('zone', 'upstream').repeatable, directive('zone', 'upstream').lastWins], [false, true]);
+      assert.deepEqual([directive('ssl_session_cache').repeatable, directive('ssl_session_cache').lastWins], [false, true]);
+      assert.equal(directive('proxy_read_timeout').lastWins, undefined);
+      assert.equal(directive('mail', 'main').lastWins, undefined, 'a second mail block is refused since 1.9.1');
     });
 
     it('knows when directives appeared, were deprecated and went away', () => {
@@ -341,9 +343,8 @@ describe('nginx knowledge table', () => {
         ['location', 'limit_except GET { deny all; }'],
         ['upstream', 'ip_hash;'],
       ];
-      // Accepted again, the later one replacing the earlier: nginx -t passes, yet the table
-      // rightly says "not repeatable" (the first occurrence is dead).
-      const lastWins = new Set(['ip_hash', 'ssl_session_cache']);
+      // Accepted again, the later one replacing the earlier: nginx -t passes, and the table
+      // says "not repeatable" (the first occurrence is dead) but marks it lastWins.
       const prefix = mkdtempSync(path.join(tmpdir(), 'deploylint-nginx-'));
       try {
         const disagreements: string[] = [];
@@ -367,7 +368,9 @@ describe('nginx knowledge table', () => {
           const output = `${result.stdout}${result.stderr}`;
           if (result.status !== 0 && !output.includes('is duplicate')) throw new Error(`nginx -t failed on ${twice}: ${output}`);
           const accepted = result.status === 0;
-          if (accepted !== (entry.repeatable || lastWins.has(name))) disagreements.push(`${twice} (${context}): nginx ${accepted ? 'accepts' : 'rejects'} it, table says repeatable=${entry.repeatable}`);
+          if (accepted !== (entry.repeatable || entry.lastWins === true)) {
+            disagreements.push(`${twice} (${context}): nginx ${accepted ? 'accepts' : 'rejects'} it, table says repeatable=${entry.repeatable} lastWins=${entry.lastWins === true}`);
+          }
         }
         assert.deepEqual(disagreements, []);
       } finally {

@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { assertFixRoundTrip, findingsOf, lint, lintFiles, seen } from '../../helpers/lint';
+import { underlinedRange } from '../../helpers/text';
+import { loadKnowledge } from '../../../server/src/core/knowledge/tables';
+import type { NginxContext } from '../../../server/src/core/knowledge/types';
 
 const SITE = '/srv/deploy/nginx/sites-available/app';
 const MAIN = '/srv/deploy/nginx/nginx.conf';
@@ -79,6 +82,78 @@ describe('nginx/duplicate-directive', () => {
 
   it('allows the same directive in different blocks', () => {
     assert.deepEqual(seen(rule, SITE, 'server { proxy_read_timeout 30s; location / { proxy_read_timeout 60s; } }\n'), []);
+  });
+
+  it('never flags directives that take several lines: add_header, proxy_set_header, listen, error_page…', () => {
+    const text = [
+      'server {',
+      '    listen 80;',
+      '    listen [::]:80;',
+      '    server_name a.example;',
+      '    server_name b.example;',
+      '    error_page 404 /404.html;',
+      '    error_page 500 502 /50x.html;',
+      '    add_header X-A 1;',
+      '    add_header X-B 2;',
+      '    location / {',
+      '        proxy_set_header Host $host;',
+      '        proxy_set_header X-Real-IP $remote_addr;',
+      '        allow 10.0.0.0/8;',
+      '        deny all;',
+      '        rewrite ^/a /b;',
+      '        rewrite ^/c /d;',
+      '    }',
+      '}',
+      '',
+    ].join('\n');
+    assert.deepEqual(seen(rule, SITE, text), []);
+  });
+
+  it('warns on the dead line when nginx takes the repeat and the later one wins', () => {
+    const text = 'upstream app {\n    server 127.0.0.1:8000;\n    ip_hash;\n    ip_hash;\n}\n';
+    assert.deepEqual(seen(rule, SITE, text), [
+      { underlined: 'ip_hash;', message: '"ip_hash" is set again on line 4 in the same block: nginx uses that one and ignores this one', severity: 'warning' },
+    ]);
+    assert.equal(assertFixRoundTrip(rule, SITE, text), 'upstream app {\n    server 127.0.0.1:8000;\n    ip_hash;\n}\n');
+  });
+
+  // Every directive of the table, twice in a block of each context it is allowed in: an
+  // error exactly for those nginx refuses, a warning for those whose later line wins.
+  it('follows the table for every directive in every context', () => {
+    const wrappers: Readonly<Record<NginxContext, (body: string) => string>> = {
+      main: (body) => body,
+      events: (body) => `events {\n${body}}\n`,
+      http: (body) => `http {\n${body}}\n`,
+      server: (body) => `http { server {\n${body}} }\n`,
+      location: (body) => `http { server { location / {\n${body}} } }\n`,
+      upstream: (body) => `http { upstream u {\n${body}} }\n`,
+      sif: (body) => `http { server { if ($a) {\n${body}} } }\n`,
+      lif: (body) => `http { server { location / { if ($a) {\n${body}} } } }\n`,
+      limit_except: (body) => `http { server { location / { limit_except GET {\n${body}} } } }\n`,
+      mail: (body) => `mail {\n${body}}\n`,
+      'mail-server': (body) => `mail { server {\n${body}} }\n`,
+      stream: (body) => `stream {\n${body}}\n`,
+      'stream-server': (body) => `stream { server {\n${body}} }\n`,
+      'stream-upstream': (body) => `stream { upstream u {\n${body}} }\n`,
+    };
+    const knowledge = loadKnowledge();
+    const release = knowledge.nginx.stable;
+    for (const [where, wrap] of Object.entries(wrappers) as [NginxContext, (body: string) => string][]) {
+      const names = [...new Set(knowledge.nginx.table.directives.filter((entry) => entry.contexts.includes(where)).map((entry) => entry.name))];
+      const expected: string[] = [];
+      const lines: string[] = [];
+      names.forEach((name) => {
+        const entries = knowledge.nginx.allowedIn(name, release, where);
+        if (entries.length === 0) return;
+        const statement = entries.some((entry) => entry.block) ? `${name} x { }` : `${name} x;`;
+        lines.push(statement, statement);
+        if (!entries.some((entry) => entry.repeatable)) expected.push(`${name} ${entries.every((entry) => entry.lastWins) ? 'warning' : 'error'}`);
+      });
+      const text = wrap(lines.map((line) => `${line}\n`).join(''));
+      const found = findingsOf(rule, MAIN, text).map((finding) => `${/^\S+/.exec(underlinedRange(text, finding.range))![0]} ${finding.severity}`);
+      assert.deepEqual(found.sort(), expected.sort(), where);
+      assert.ok(expected.length > 0 || where === 'limit_except' || where === 'stream-upstream', `${where}: the sample has single-valued directives`);
+    }
   });
 });
 

@@ -13,6 +13,8 @@ import type { Workspace } from './workspace';
  * - every other nginx file when it is one (includes place files inside each other);
  * - across the stack: an nginx file and the files of gunicorn runs see each other (a proxy
  *   target against the addresses gunicorn binds, proxy timeouts against gunicorn's);
+ * - the programs that listen: every unit and every file of a gunicorn run sees the others
+ *   (a port one service binds against another's, a socket unit's);
  * - everything, for a host file: the machine it declares applies to the whole folder.
  *
  * The language server asks this of the workspace before and after an edit, so a link the
@@ -30,6 +32,8 @@ export function dependentsOf(document: ParsedDocument, workspace: Workspace): Pa
   } else if (inRuns.has(document)) {
     for (const other of all) if (other.nginx) found.add(other);
   }
+  const listens = (candidate: ParsedDocument) => candidate.unit !== undefined || inRuns.has(candidate);
+  if (listens(document)) for (const other of all) if (listens(other)) found.add(other);
   found.delete(document);
   return [...found];
 }

@@ -79,8 +79,8 @@ export interface FixDraft {
 export interface EditDraft {
   readonly span: Span;
   readonly newText: string;
-  /** The document the span belongs to; the reporting document when absent. */
-  readonly document?: ParsedDocument;
+  /** The file the span belongs to (a checked document, or a file it names, such as the app module); the reporting document when absent. */
+  readonly document?: Pick<ParsedDocument, 'path' | 'source'>;
 }
 
 export interface RelatedDraft {

@@ -228,6 +228,12 @@ export interface NginxDirective extends Availability, Documented {
    */
   readonly repeatable: boolean;
   /**
+   * Set on a directive that is not `repeatable` when nginx accepts the repeat and the
+   * later one replaces the earlier (`ip_hash`, upstream `zone`, `ssl_session_cache`):
+   * `nginx -t` passes, sometimes with a warning. Absent when nginx refuses the repeat.
+   */
+  readonly lastWins?: true;
+  /**
    * How nginx's own build treats the module: always built (`core`), built unless
    * configured out (`standard`), built only when configured in (`optional`), or not part
    * of nginx (`third-party`). Distributions choose their own set on top of this.

@@ -23,12 +23,19 @@ import { duplicateDirective as nginxDuplicateDirective } from './nginx/duplicate
 import { include as nginxInclude } from './nginx/include';
 import { addHeaderInheritance as nginxAddHeaderInheritance } from './nginx/add-header-inheritance';
 import { deprecatedHeader as nginxDeprecatedHeader } from './nginx/deprecated-header';
+import { gzipTypesDuplicate as nginxGzipTypesDuplicate } from './nginx/gzip-types-duplicate';
+import { proxySecurity as nginxProxySecurity } from './nginx/proxy-security';
 import { invalidArguments as nginxInvalidArguments } from './nginx/invalid-arguments';
 import { upstreamKeepaliveNeedsHttp11 as nginxUpstreamKeepaliveNeedsHttp11 } from './nginx/upstream-keepalive-needs-http11';
 import { websocketHeadersMissing as nginxWebsocketHeadersMissing } from './nginx/websocket-headers-missing';
+import { weakTls as nginxWeakTls } from './nginx/weak-tls';
 import { notAllowedHere } from './nginx/not-allowed-here';
 import { syntax as nginxSyntax } from './nginx/syntax';
 import { unknownDirective as nginxUnknownDirective } from './nginx/unknown-directive';
+import { compressionLost } from './stack/compression-lost';
+import { dbPoolTooSmall } from './stack/db-pool-too-small';
+import { portConflict } from './stack/port-conflict';
+import { writablePaths } from './stack/writable-paths';
 import { deprecatedDirective } from './systemd/deprecated-directive';
 import { duplicateDirective as systemdDuplicateDirective } from './systemd/duplicate-directive';
 import { invalidValue as systemdInvalidValue } from './systemd/invalid-value';
@@ -80,6 +87,9 @@ export const ALL_RULES: readonly Rule[] = [
   nginxWebsocketHeadersMissing,
   nginxAddHeaderInheritance,
   nginxDeprecatedHeader,
+  nginxWeakTls,
+  nginxGzipTypesDuplicate,
+  nginxProxySecurity,
   systemdSyntax,
   systemdUnknownDirective,
   wrongSection,
@@ -97,6 +107,10 @@ export const ALL_RULES: readonly Rule[] = [
   tasksMaxTooLow,
   pathOverride,
   runsAsRoot,
+  portConflict,
+  compressionLost,
+  writablePaths,
+  dbPoolTooSmall,
   // A [rules] section may name any rule, these two included; the set is built when first asked for.
   ...hostspecRules(() => (knownIds ??= new Set(ALL_RULES.map((rule) => rule.id)))),
 ];

@@ -1,6 +1,8 @@
 import type { SyntaxNode } from '@lezer/common';
 import { parser as pythonParser } from '@lezer/python';
 import type { Span } from '../../text/source-text';
+import { decodeNumber, decodeString } from '../gunicorn/python-literals';
+import { argumentFor, callArguments } from './call-arguments';
 
 /**
  * What an application module does when it is imported, read from its syntax tree (it is
@@ -18,6 +20,8 @@ export interface AppModuleFacts {
   readonly callables: ReadonlyMap<string, Span>;
   /** Modules imported anywhere at top level. */
   readonly imports: ReadonlySet<string>;
+  /** Local names bound by imports, to what they name: `sa` → `sqlalchemy`, `SIO` → `flask_socketio.SocketIO`. */
+  readonly importedNames: ReadonlyMap<string, string>;
   /** `from web_dashboard import app`: where the app may really live. */
   readonly reexports: readonly { readonly module: string; readonly names: readonly string[]; readonly span: Span }[];
   /** The file has syntax errors: the facts are what could be read. */
@@ -38,14 +42,23 @@ export interface DevServerRun {
   readonly call: string;
   readonly guarded: boolean;
   readonly framework: 'flask' | 'socketio' | 'werkzeug' | 'django';
+  /** The address as written, when it is a literal. */
   readonly host?: string;
   readonly port?: number;
+  /** The host or port is written but is no literal (`port=int(os.environ["PORT"])`, `**options`): the address is unknown. */
+  readonly unreadable?: boolean;
 }
 
 /** Functions followed from import-time code at most this many times (a bound on hostile input). */
 const MAX_FOLLOWED_FUNCTIONS = 200;
 const STARTABLE = /(^|\.)(Thread|Timer|Process|BackgroundScheduler|AsyncIOScheduler|GeventScheduler)$/;
 const UDP_SERVERS = /(^|\.)(UDPServer|ThreadingUDPServer|ForkingUDPServer)$/;
+/** Where each development server takes its address: by keyword, else by position (Flask.run(host, port), SocketIO.run(app, host, port), run_simple(hostname, port, application)). */
+const ADDRESS_PARAMETERS: Readonly<Record<'flask' | 'socketio' | 'werkzeug', readonly [readonly [string, number], readonly [string, number]]>> = {
+  flask: [['host', 0], ['port', 1]],
+  socketio: [['host', 1], ['port', 2]],
+  werkzeug: [['hostname', 0], ['port', 1]],
+};
 
 interface Region {
   readonly node: SyntaxNode;
@@ -104,6 +117,7 @@ class AppModuleReader {
       devServerRuns: this.devServerRuns,
       callables: this.callables,
       imports: this.imports,
+      importedNames: this.aliases,
       reexports: this.reexports,
       incomplete: this.incomplete,
     };
@@ -195,27 +209,36 @@ class AppModuleReader {
         ...(asyncMode ? { asyncMode } : {}),
       };
     } else if (/^[A-Za-z_]\w*\.run$/.test(calleeText) || /(^|\.)run_simple$/.test(callee)) {
-      this.readDevServer(call, calleeText, callee, argumentsText, guarded);
+      this.readDevServer(call, calleeText, callee, guarded);
     } else if (/(^|\.)execute_from_command_line$/.test(callee)) {
       this.devServerRuns.push({ span, call: calleeText, guarded, framework: 'django' });
     }
     return called;
   }
 
-  private readDevServer(call: SyntaxNode, calleeText: string, callee: string, argumentsText: string, guarded: boolean): void {
+  private readDevServer(call: SyntaxNode, calleeText: string, callee: string, guarded: boolean): void {
     const objectName = calleeText.split('.')[0]!;
     const made = this.constructed.get(objectName) ?? '';
-    const framework = callee.endsWith('run_simple') ? 'werkzeug' : /SocketIO$/.test(made) ? 'socketio' : /(^|\.)Flask$/.test(made) || objectName === 'app' ? 'flask' : undefined;
-    if (!framework) return;
-    const host = /\bhost\s*=\s*['"]([^'"]+)['"]/.exec(argumentsText)?.[1];
-    const port = /\bport\s*=\s*(\d+)/.exec(argumentsText)?.[1];
+    // Objects made in another module are known by their customary names.
+    const framework = callee.endsWith('run_simple') ? 'werkzeug' : /SocketIO$/.test(made) || objectName === 'socketio' ? 'socketio' : /(^|\.)Flask$/.test(made) || objectName === 'app' ? 'flask' : undefined;
+    const argList = call.getChild('ArgList');
+    if (!framework || !argList) return;
+    const args = callArguments(argList, this.text);
+    const [[hostName, hostAt], [portName, portAt]] = ADDRESS_PARAMETERS[framework];
+    const hostNode = argumentFor(args, hostName, hostAt);
+    const portNode = argumentFor(args, portName, portAt);
+    const host = hostNode?.name === 'String' ? decodeString(this.slice(hostNode)) : undefined;
+    const port = portNode?.name === 'Number' ? decodeNumber(this.slice(portNode)) : undefined;
+    const unreadable = (hostNode !== undefined && host === undefined) || (portNode !== undefined && !port?.integer) || args.some((arg) => arg.star !== undefined);
     this.devServerRuns.push({
       span: { start: call.from, end: call.to },
       call: `${calleeText}()`,
       guarded,
       framework,
+      // An empty host is Flask's default too (`host or "127.0.0.1"`).
       ...(host ? { host } : {}),
-      ...(port ? { port: Number(port) } : {}),
+      ...(port?.integer ? { port: port.value } : {}),
+      ...(unreadable ? { unreadable } : {}),
     });
   }
 
@@ -239,14 +262,19 @@ class AppModuleReader {
 
   /** `SIO` → `flask_socketio.SocketIO`, `threading.Thread` stays. */
   private resolve(name: string): string {
-    const [head, ...rest] = name.split('.');
-    const imported = this.aliases.get(head!);
-    return imported ? [imported, ...rest].join('.') : name;
+    return resolveImported(name, this.aliases);
   }
 
   private slice(node: SyntaxNode): string {
     return this.text.slice(node.from, node.to);
   }
+}
+
+/** A dotted name read through the module's imports: `sa.create_engine` → `sqlalchemy.create_engine`; a name no import binds stays. */
+export function resolveImported(name: string, importedNames: ReadonlyMap<string, string>): string {
+  const [head, ...rest] = name.split('.');
+  const imported = importedNames.get(head!);
+  return imported ? [imported, ...rest].join('.') : name;
 }
 
 function isMainGuard(statement: SyntaxNode, text: string): boolean {

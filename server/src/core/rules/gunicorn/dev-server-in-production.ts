@@ -1,4 +1,4 @@
-import type { AppModuleFile } from '../../engine/app-modules';
+import type { AppModuleFile, AppModules } from '../../engine/app-modules';
 import { dirName } from '../../engine/deployed-paths';
 import type { Rule, RuleContext } from '../../engine/rule';
 import type { Word } from '../../formats/common';
@@ -41,7 +41,7 @@ export const devServerInProduction: Rule = {
   },
 };
 
-interface DevServer {
+export interface DevServer {
   /** The words from the interpreter or launcher to the end of the command. */
   readonly words: readonly Word[];
   readonly description: string;
@@ -51,7 +51,7 @@ interface DevServer {
 }
 
 function check(words: readonly Word[], workingDirectory: string | undefined, context: RuleContext): void {
-  const server = devServerIn(words, context);
+  const server = devServerIn(words, context.workspace.apps, context.document.path);
   if (!server) return;
   const run = server.script?.facts.devServerRuns[0];
   // Work started under `if __name__ == "__main__"` runs with `python app.py` but not under
@@ -69,8 +69,8 @@ function check(words: readonly Word[], workingDirectory: string | undefined, con
   });
 }
 
-/** `python app.py` whose module starts a development server, `flask run`, `manage.py runserver`. */
-function devServerIn(words: readonly Word[], context: RuleContext): DevServer | undefined {
+/** `python app.py` whose module starts a development server, `flask run`, `manage.py runserver`; the script is looked up beside the launcher. */
+export function devServerIn(words: readonly Word[], apps: AppModules, launcherPath: string): DevServer | undefined {
   const start = words.findIndex((word) => PYTHON.test(word.text) || word.text.endsWith('/flask') || word.text === 'flask');
   if (start < 0) return undefined;
   const rest = words.slice(start);
@@ -82,7 +82,7 @@ function devServerIn(words: readonly Word[], context: RuleContext): DevServer | 
   const scriptPath = texts[scriptIndex];
   if (!scriptPath?.endsWith('.py')) return undefined;
   if (scriptPath.endsWith('manage.py')) return texts[scriptIndex + 1] === 'runserver' ? { words: rest, description: '`manage.py runserver`' } : undefined;
-  const script = context.workspace.apps.ofScript(scriptPath, context.document.path);
+  const script = apps.ofScript(scriptPath, launcherPath);
   if (!script || script.facts.devServerRuns.length === 0) return undefined;
   return { words: rest, description: `python ${scriptPath.slice(scriptPath.lastIndexOf('/') + 1)}`, script, scriptPath };
 }

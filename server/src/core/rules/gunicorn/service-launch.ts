@@ -97,6 +97,6 @@ export function editsStayInRun(run: GunicornRun, edits: readonly EditDraft[], co
   return edits.every((edit) => {
     const document = edit.document ?? context.document;
     if (own && document === run.launcher && edit.span.start >= own.start && edit.span.end <= own.end) return true;
-    return context.workspace.gunicornRuns.every((other) => other === run || !documentsOf(other).includes(document));
+    return context.workspace.gunicornRuns.every((other) => other === run || !documentsOf(other).some((read) => read === document));
   });
 }

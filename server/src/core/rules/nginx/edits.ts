@@ -74,6 +74,25 @@ export function removeDirective(source: SourceText, directive: NginxDirective): 
   return { span: statementRemoval(source, directive.span, '#'), newText: '' };
 }
 
+/**
+ * Removes one argument of a directive that has others: its line when it has the line to
+ * itself, else with the space that separated it from the argument before it (or after it,
+ * when it comes first). A comment between arguments is left alone. Undefined for a
+ * directive's only argument, which the directive cannot lose.
+ */
+export function removeArgument(source: SourceText, directive: NginxDirective, index: number): NginxEdit | undefined {
+  const argument = directive.args[index];
+  const before = directive.args[index - 1];
+  const after = directive.args[index + 1];
+  if (!argument || (!before && !after)) return undefined;
+  const line = statementRemoval(source, argument.span, '#');
+  if (line.start !== argument.span.start || line.end !== argument.span.end) return { span: line, newText: '' };
+  const plainGap = (start: number, end: number) => !source.text.slice(start, end).includes('#');
+  if (before && plainGap(before.span.end, argument.span.start)) return { span: { start: before.span.end, end: argument.span.end }, newText: '' };
+  if (after && plainGap(argument.span.end, after.span.start)) return { span: { start: argument.span.start, end: after.span.start }, newText: '' };
+  return { span: argument.span, newText: '' };
+}
+
 /** Replaces a directive's arguments (all of them, as written) with new text. */
 export function replaceArguments(directive: NginxDirective, newText: string): NginxEdit | undefined {
   const first = directive.args[0];

@@ -413,6 +413,12 @@ export function hasToken(value: string, token: string): boolean {
     .some((part) => part.trim() === token);
 }
 
+/** Where a directive is written, for messages: `line 12` in the checked document, `proxy_params:3` in another file. */
+export function lineOf(entry: Pick<LevelEntry, 'directive' | 'file'>, context: RuleContext): string {
+  const line = entry.file.source.positionAt(entry.directive.span.start).line + 1;
+  return entry.file.path === context.document.path ? `line ${line}` : `${entry.file.path.slice(entry.file.path.lastIndexOf('/') + 1)}:${line}`;
+}
+
 /** "a", "a and b", "a, b and c". */
 export function list(items: readonly string[]): string {
   if (items.length <= 1) return items.join('');

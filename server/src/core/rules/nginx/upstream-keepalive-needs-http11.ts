@@ -8,12 +8,12 @@ import {
   hasToken,
   hasUnread,
   levelsAround,
+  lineOf,
   list,
   NGINX_1_29_7,
   proxySettings,
   upgradeMap,
   type Level,
-  type LevelEntry,
   type NginxSource,
   type ProxySettings,
 } from './levels';
@@ -129,11 +129,6 @@ function causes(user: Closing, context: RuleContext): string {
     else parts.push(`"Connection: close" (${entry ? `proxy_set_header on ${lineOf(entry, context)}` : beforeDefault})`);
   }
   return parts.join(' and ');
-}
-
-function lineOf(entry: Pick<LevelEntry, 'directive' | 'file'>, context: RuleContext): string {
-  const line = entry.file.source.positionAt(entry.directive.span.start).line + 1;
-  return entry.file.path === context.document.path ? `line ${line}` : `${entry.file.path.slice(entry.file.path.lastIndexOf('/') + 1)}:${line}`;
 }
 
 /**

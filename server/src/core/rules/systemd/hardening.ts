@@ -1,5 +1,4 @@
-import { dirName } from '../../engine/deployed-paths';
-import { effectiveUse, type GunicornRun, type PlacedUse } from '../../engine/gunicorn-runs';
+import { effectiveUse, type GunicornRun } from '../../engine/gunicorn-runs';
 import type { MergedUnit, PlacedEntry } from '../../engine/merged-unit';
 import type { EditDraft, Rule, RuleContext } from '../../engine/rule';
 import { parseBoolean } from '../../formats/systemd/values';
@@ -7,10 +6,12 @@ import { availableIn } from '../../knowledge/knowledge';
 import { CAPABILITIES } from '../../knowledge/systemd-security';
 import { compareVersions } from '../../model/version';
 import { normalizePath } from '../../text/paths';
-import { effectiveBoolean, evaluateOnHost } from '../gunicorn/run-settings';
+import { bindsOf, defaultBind, parseBind } from '../gunicorn/binds';
+import { neededFolder, unixSockets, writtenPaths } from '../gunicorn/written-paths';
 import { removeEntry, setDirectives } from './edits';
 import { exposureOf, shareOf, type Exposure } from './exposure';
-import { runsOfService, webServerStart } from './service-runs';
+import { runsOfService, surelyReadRuns, webServerStart } from './service-runs';
+import { extendedLists, folderOfEntry, listWords, under, writableLists } from './writable';
 
 /** Folders of user units (`~/.config/systemd/user/`, `/etc/systemd/user/`): their sandboxing works differently, and they are left alone. */
 const USER_UNIT = /(^|\/)systemd\/user\//;
@@ -139,9 +140,9 @@ function hardeningPlan(service: MergedUnit, context: RuleContext): Plan {
   const implied = new Set(dynamicUser ? ['NoNewPrivileges', 'PrivateTmp', 'ProtectSystem', 'RestrictSUIDSGID'] : []);
   const wanted = (key: string): boolean => has(key) && !written(key) && !implied.has(key);
 
-  const runs = runsOfService(service, context).map(withoutGuessedConfig);
-  const writes = runs.flatMap((run) => writtenFolders(run, context));
-  const sockets = runs.flatMap((run) => unixSockets(run, context));
+  const runs = surelyReadRuns(runsOfService(service, context));
+  const writes = runs.flatMap((run) => writtenPaths(run, context).map(neededFolder));
+  const sockets = runs.flatMap((run) => unixSockets(run, context).map((socket) => socket.path));
   const pidFile = service.value('Service', 'PIDFile')?.entry.value;
   const tmpShared = [...sockets, ...(pidFile ? [pidFile] : [])].some((path) => under(path, ['/tmp', '/var/tmp']));
   const privateTmp = !tmpShared && wanted('PrivateTmp');
@@ -162,12 +163,8 @@ function hardeningPlan(service: MergedUnit, context: RuleContext): Plan {
     const tmpPrivate = privateTmp || implied.has('PrivateTmp') || parseBoolean(service.value('Service', 'PrivateTmp')?.entry.value ?? '') === true;
     const needed = writes.filter((folder) => strict || under(folder, HOME));
     const lists = writableLists(service, needed, tmpPrivate);
-    for (const [key, additions] of lists) {
-      if (additions.length === 0 || !has(key)) continue;
-      const current = service.value('Service', key)?.entry.value;
-      directives.push([key, current ? `${current} ${additions.join(' ')}` : additions.join(' ')]);
-    }
-    writable.push(...lists.flatMap(([key, additions]) => additions.map((entry) => folderOf(key, entry))));
+    directives.push(...extendedLists(service, lists.filter(([key]) => has(key))));
+    writable.push(...lists.flatMap(([key, additions]) => additions.map((entry) => folderOfEntry(key, entry))));
   }
   if (protectHome) directives.push(['ProtectHome', protectHome]);
   add('ProtectKernelTunables', 'yes');
@@ -192,56 +189,6 @@ function hardeningPlan(service: MergedUnit, context: RuleContext): Plan {
   return { directives, writable };
 }
 
-/** The folder a ReadWritePaths=, RuntimeDirectory= or LogsDirectory= entry stands for. */
-function folderOf(key: string, entry: string): string {
-  return key === 'RuntimeDirectory' ? `/run/${entry}` : key === 'LogsDirectory' ? `/var/log/${entry}` : entry;
-}
-
-/**
- * The entries to add so that each folder stays writable: a folder under /run becomes a
- * RuntimeDirectory= (systemd creates it, owned by the service's user, and removes it at
- * stop), one under /var/log a LogsDirectory=, any other a ReadWritePaths=. Folders the
- * unit already makes writable, the API file systems (/dev/shm) and, with PrivateTmp=, the
- * temporary folders need nothing.
- */
-function writableLists(service: MergedUnit, folders: readonly string[], tmpPrivate: boolean): [string, string[]][] {
-  const covered = [
-    ...words(service, 'ReadWritePaths').map((entry) => entry.replace(/^[-+]+/, '')),
-    ...words(service, 'RuntimeDirectory').map((entry) => `/run/${entry}`),
-    ...words(service, 'LogsDirectory').map((entry) => `/var/log/${entry}`),
-    ...words(service, 'StateDirectory').map((entry) => `/var/lib/${entry}`),
-    ...words(service, 'CacheDirectory').map((entry) => `/var/cache/${entry}`),
-  ].map((path) => normalizePath(path.replace(/:.*$/, '')));
-  const runtime: string[] = [];
-  const logs: string[] = [];
-  const paths: string[] = [];
-  const sorted = [...new Set(folders.map((folder) => normalizePath(folder.replace(/^\/var\/run(?=\/|$)/, '/run'))))].sort();
-  const chosen: string[] = [];
-  for (const folder of sorted) {
-    if (under(folder, ['/dev', '/proc', '/sys']) || (tmpPrivate && under(folder, ['/tmp', '/var/tmp']))) continue;
-    if (covered.some((path) => under(folder, [path])) || chosen.some((path) => under(folder, [path]))) continue;
-    chosen.push(folder);
-    if (folder.startsWith('/run/')) runtime.push(folder.slice('/run/'.length));
-    else if (folder.startsWith('/var/log/')) logs.push(folder.slice('/var/log/'.length));
-    else paths.push(folder);
-  }
-  return [
-    ['ReadWritePaths', paths],
-    ['RuntimeDirectory', runtime],
-    ['LogsDirectory', logs],
-  ];
-}
-
-/** The words of a list setting as it ends up (after its last reset). */
-function words(service: MergedUnit, key: string): string[] {
-  return service.list('Service', key).flatMap((placed) => placed.entry.value.split(/\s+/).filter(Boolean));
-}
-
-/** Whether a path is one of the folders or inside one. */
-function under(path: string, folders: readonly string[]): boolean {
-  return folders.some((folder) => path === folder || path.startsWith(folder.endsWith('/') ? folder : `${folder}/`));
-}
-
 /** Absolute paths the unit names: its working directory, the programs and scripts it starts, its environment files. */
 function pathsOfService(service: MergedUnit): string[] {
   const found: string[] = [];
@@ -257,80 +204,6 @@ function pathsOfService(service: MergedUnit): string[] {
 }
 
 /**
- * The run without its config file's settings when that file is only a guess: no `-c`, and
- * a gunicorn.conf.py matched by its name alone in another folder than the unit. Folders to
- * make writable are taken from what the run surely reads; a guessed file would add
- * another app's.
- */
-function withoutGuessedConfig(run: GunicornRun): GunicornRun {
-  const link = run.configLink;
-  const guessed = link !== undefined && link.written === undefined && link.match?.how === 'same name' && run.launcher !== undefined && dirName(link.match.path) !== dirName(run.launcher.path);
-  return guessed ? { ...run, uses: run.uses.filter((use) => use.layer !== 'config') } : run;
-}
-
-/** A setting of the run as a string, or undefined when it is unset or cannot be known. */
-function stringSetting(run: GunicornRun, name: string, context: RuleContext): string | undefined {
-  const use = effectiveUse(run, name);
-  if (!use) return undefined;
-  const value = evaluateOnHost(use.value, context);
-  return value.kind === 'string' ? value.value : undefined;
-}
-
-/** A path of the run made absolute: relative to `chdir`, or to where gunicorn starts. */
-function absolute(run: GunicornRun, path: string, context: RuleContext): string | undefined {
-  if (path.startsWith('/')) return normalizePath(path);
-  const base = stringSetting(run, 'chdir', context) ?? run.workingDirectory;
-  return base?.startsWith('/') ? normalizePath(`${base}/${path}`) : undefined;
-}
-
-/** The addresses the run listens on: the config file's last `bind`, or every one of the highest layer that has any. */
-function bindsOf(run: GunicornRun, context: RuleContext): string[] | undefined {
-  const binds = run.uses.filter((use) => use.setting.name === 'bind');
-  const top = binds.at(-1);
-  if (!top) return undefined;
-  const deciding: PlacedUse[] = top.layer === 'config' ? [top] : binds.filter((use) => use.layer === top.layer);
-  const addresses: string[] = [];
-  for (const use of deciding) {
-    const value = evaluateOnHost(use.value, context);
-    for (const item of value.kind === 'list' ? value.items : [value]) if (item.kind === 'string') addresses.push(item.value);
-  }
-  return addresses;
-}
-
-function unixSockets(run: GunicornRun, context: RuleContext): string[] {
-  return (bindsOf(run, context) ?? [])
-    .filter((address) => address.startsWith('unix:'))
-    .map((address) => absolute(run, address.replace(/^unix:(\/\/)?/, ''), context))
-    .filter((path): path is string => path !== undefined);
-}
-
-/** The folders a gunicorn run writes to: those of its pid file, log files, unix sockets and control socket, and its heartbeat folder. */
-function writtenFolders(run: GunicornRun, context: RuleContext): string[] {
-  const files: string[] = [...unixSockets(run, context)];
-  for (const name of ['pidfile', 'accesslog', 'errorlog']) {
-    const value = stringSetting(run, name, context);
-    if (value === undefined || value === '-' || value === '') continue;
-    const path = absolute(run, value, context);
-    if (path) files.push(path);
-  }
-  const control = stringSetting(run, 'control_socket', context);
-  if (control && effectiveBoolean(run, 'control_socket_disable', context)?.value !== true) {
-    const path = absolute(run, control, context);
-    if (path) files.push(path);
-  }
-  const folders = files.map((file) => file.slice(0, Math.max(1, file.lastIndexOf('/'))));
-  // Without worker_tmp_dir (or with None), Python's tempfile picks /tmp.
-  const heartbeat = effectiveUse(run, 'worker_tmp_dir');
-  const value = heartbeat ? evaluateOnHost(heartbeat.value, context) : undefined;
-  if (!value || value.kind === 'none') folders.push('/tmp');
-  else if (value.kind === 'string') {
-    const folder = absolute(run, value.value, context);
-    if (folder) folders.push(folder);
-  }
-  return folders;
-}
-
-/**
  * What the bounding set must keep (empty when nothing): CAP_NET_BIND_SERVICE to bind a port
  * below 1024, what AmbientCapabilities= hands out (systemd cannot grant what the bounding
  * set lacks), and, for a service systemd starts as root whose gunicorn switches to its
@@ -339,7 +212,7 @@ function writtenFolders(run: GunicornRun, context: RuleContext): string[] {
  */
 function capabilitiesNeeded(service: MergedUnit, runs: readonly GunicornRun[], context: RuleContext): string[] {
   const needed = new Set<string>();
-  for (const word of words(service, 'AmbientCapabilities')) if (!word.startsWith('~') && CAPABILITIES[word.toUpperCase()] !== undefined) needed.add(word.toUpperCase());
+  for (const word of listWords(service, 'AmbientCapabilities')) if (!word.startsWith('~') && CAPABILITIES[word.toUpperCase()] !== undefined) needed.add(word.toUpperCase());
   if (listensBelow1024(service, runs, context)) needed.add('CAP_NET_BIND_SERVICE');
   const user = service.value('Service', 'User')?.entry.value;
   const dynamicUser = parseBoolean(service.value('Service', 'DynamicUser')?.entry.value ?? '') === true;
@@ -364,13 +237,12 @@ function listensBelow1024(service: MergedUnit, runs: readonly GunicornRun[], con
   const appPorts = runs.flatMap((run) => context.workspace.apps.ofRun(run)?.modules ?? []).flatMap((module) => module.facts.udpReceivers.filter((started) => !started.guarded).map((started) => started.port));
   if (appPorts.some(low)) return true;
   if (runs.length > 0) {
-    const environmentPort = words(service, 'Environment').map((word) => /^"?PORT=(\d+)/.exec(word)?.[1]).find((port) => port !== undefined);
+    const environmentPort = listWords(service, 'Environment').map((word) => /^"?PORT=(\d+)/.exec(word)?.[1]).find((port) => port !== undefined);
     return runs.some((run) => {
-      const binds = bindsOf(run, context) ?? [`0.0.0.0:${environmentPort ?? 8000}`];
-      return binds.some((address) => {
-        if (address.startsWith('unix:') || address.startsWith('fd://')) return false;
-        const port = /:(\d+)$/.exec(address)?.[1];
-        return low(port === undefined ? 8000 : Number(port));
+      const binds = bindsOf(run, context)?.map((bind) => bind.text) ?? [defaultBind(environmentPort)];
+      return binds.some((text) => {
+        const address = parseBind(text);
+        return address?.kind === 'tcp' && low(address.port);
       });
     });
   }
