@@ -154,7 +154,8 @@ interface HeaderSink {
  */
 function checkSplitting(placed: Placed, context: RuleContext): void {
   const sink = headerSink(placed.directive);
-  if (!sink) return;
+  // Without a variable the value is what is written: nothing the client sends can split it.
+  if (!sink || !sink.argument.value.includes('$')) return;
   const around = ancestorsOf(placed);
   const own = placed.directive.name === 'rewrite' ? regexSite(placed.directive) : undefined;
   const pieces = expand(sink.argument.value, around);
