@@ -49,6 +49,16 @@ export function seen(rule: string, path: string, text: string, setup: LintSetup 
   }));
 }
 
+/** What a finding shows: the underlined text, the message, and each related place as file:line and message. */
+export function shown(rule: string, path: string, text: string, setup: LintSetup = {}): { underlined: string; severity: string; message: string; related: string[] }[] {
+  return findingsOf(rule, path, text, setup).map((finding) => ({
+    underlined: underlinedRange(text, finding.range),
+    severity: finding.severity,
+    message: finding.message,
+    related: finding.related.map((related) => `${related.path.slice(related.path.lastIndexOf('/') + 1)}:${related.range.start.line + 1} ${related.message}`),
+  }));
+}
+
 /**
  * The fix contract every rule keeps: applying the fix removes the finding it belongs
  * to, adds no new finding, and applying the rule's fixes again changes nothing.

@@ -70,8 +70,11 @@ export function registerTests(): void {
 
       const unit = await open('app.service');
       assert.equal(unit.languageId, 'systemd-unit-file');
-      const unitFindings = await diagnostics(unit.uri, (list) => list.length >= 4);
+      const unitFindings = await diagnostics(unit.uri, (list) => list.length >= 6);
       assert.deepEqual(unitFindings.map((d) => `${codeOf(d)} ${unit.getText(d.range)}`).sort(), [
+        // The PXE config beside it (read as ./gunicorn.conf.py) writes a pid file and logs nothing creates.
+        'stack/writable-paths ExecStart',
+        'stack/writable-paths ExecStart',
         'systemd/hardening [Service]',
         'systemd/no-resource-limits ExecStart',
         'systemd/unknown-directive RestartSecs',
@@ -90,6 +93,24 @@ export function registerTests(): void {
       await unit.save();
       assert.match(readFileSync(unit.uri.fsPath, 'utf8'), /^RestartSec=5$/m);
       await diagnostics(unit.uri, (list) => !list.some((d) => codeOf(d) === 'systemd/unknown-directive'));
+    });
+
+    it('sees the stack: editing gunicorn’s bind port makes the nginx file’s finding appear and go, the nginx file untouched', async () => {
+      const site = await open('stack/web.nginx');
+      const mismatch = (list: readonly vscode.Diagnostic[]) => list.filter((d) => codeOf(d) === 'stack/proxy-target-mismatch');
+      await diagnostics(site.uri, (list) => mismatch(list).length === 0);
+      const config = await open('stack/gunicorn_web.conf.py');
+      const editor = vscode.window.activeTextEditor!;
+      const line = config.getText().split('\n').findIndex((text) => text.startsWith('bind'));
+      const port = new vscode.Range(line, 'bind = "127.0.0.1:'.length, line, 'bind = "127.0.0.1:8000'.length);
+      assert.equal(config.getText(port), '8000');
+      await editor.edit((edit) => edit.replace(port, '8001'));
+      const [finding] = mismatch(await diagnostics(site.uri, (list) => mismatch(list).length === 1));
+      assert.equal(site.getText(finding!.range), '127.0.0.1:8000');
+      await editor.edit((edit) => edit.replace(port, '8000'));
+      await diagnostics(site.uri, (list) => mismatch(list).length === 0);
+      assert.equal(site.isDirty, false);
+      await vscode.commands.executeCommand('workbench.action.files.revert');
     });
 
     it('answers hover and completion at known positions', async () => {

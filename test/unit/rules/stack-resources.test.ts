@@ -1,25 +1,14 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import type { Finding } from '../../../server/src/core/model/finding';
 import { applyEdits } from '../../../server/src/core/text/edits';
-import { assertFixRoundTrip, findingsOf, type LintSetup } from '../../helpers/lint';
+import { assertFixRoundTrip, findingsOf, shown, type LintSetup } from '../../helpers/lint';
 import { requireOracle } from '../../helpers/oracles';
 import { verifyMessages } from '../../helpers/systemd-verify';
 import { underlinedRange } from '../../helpers/text';
 
 const seed = (path: string) => readFileSync(path, 'utf8');
 const unit = (service: string) => `[Unit]\nDescription=app\n\n[Service]\n${service}\n[Install]\nWantedBy=multi-user.target\n`;
-
-/** What a finding shows: the underlined text, the message, and each related place as file:line and message. */
-function shown(rule: string, path: string, text: string, setup: LintSetup = {}) {
-  return findingsOf(rule, path, text, setup).map((finding: Finding) => ({
-    underlined: underlinedRange(text, finding.range),
-    severity: finding.severity,
-    message: finding.message,
-    related: finding.related.map((related) => `${related.path.slice(related.path.lastIndexOf('/') + 1)}:${related.range.start.line + 1} ${related.message}`),
-  }));
-}
 
 describe('stack/port-conflict', () => {
   const rule = 'stack/port-conflict';

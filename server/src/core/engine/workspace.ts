@@ -3,6 +3,10 @@ import type { FileAccess } from '../model/file-access';
 import { AppModules } from './app-modules';
 import { parseDocument, type ParsedDocument } from './document';
 import { documentsOf, findGunicornRuns, type GunicornRun } from './gunicorn-runs';
+import { nearestHostFile } from './host-layers';
+import { dirName } from './deployed-paths';
+import { parseHostIni } from '../host/ini-file';
+import type { HostSpec } from '../host/host-spec';
 import { mergeUnits, type MergedUnit } from './merged-unit';
 import { NginxView } from './nginx-view';
 
@@ -20,6 +24,8 @@ export class Workspace {
 
   private runs: GunicornRun[] | undefined;
   private merged: MergedUnit[] | undefined;
+  /** The machine of each folder asked about: see machineOf. */
+  private readonly machines = new Map<string, string>();
   /** Config files read because a command line names them, though nobody opened them. */
   private readonly unopenedConfigs = new Map<string, ParsedDocument | undefined>();
 
@@ -59,6 +65,26 @@ export class Workspace {
     return document.unit ? this.units.filter((unit) => unit.files.includes(document)) : [];
   }
 
+  /**
+   * Which machine a file is deployed to, as far as the workspace tells machines apart: the
+   * nearest .deploylint.ini above it that declares a machine ([host] or [versions]; one
+   * that only sets [rules] or [app] does not), so files under two such host files are on
+   * two machines ('' for files under none). The stack rules only join files of one
+   * machine: nginx on one host does not reach another host's loopback.
+   */
+  machineOf(path: string): string {
+    const folder = dirName(path);
+    let machine = this.machines.get(folder);
+    if (machine === undefined) {
+      const file = nearestHostFile(path, this);
+      if (!file) machine = '';
+      else if (declaresMachine(parseHostIni(file.text).spec)) machine = file.path;
+      else machine = dirName(file.path) === '/' ? '' : this.machineOf(dirName(file.path));
+      this.machines.set(folder, machine);
+    }
+    return machine;
+  }
+
   get documents(): IterableIterator<ParsedDocument> {
     return this.byPath.values();
   }
@@ -76,4 +102,8 @@ export class Workspace {
     }
     return this.unopenedConfigs.get(path);
   }
+}
+
+function declaresMachine(spec: HostSpec): boolean {
+  return spec.cpus !== undefined || spec.memoryMiB !== undefined || spec.distro !== undefined || spec.container !== undefined || Object.keys(spec.versions).length > 0;
 }

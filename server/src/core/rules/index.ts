@@ -34,7 +34,11 @@ import { syntax as nginxSyntax } from './nginx/syntax';
 import { unknownDirective as nginxUnknownDirective } from './nginx/unknown-directive';
 import { compressionLost } from './stack/compression-lost';
 import { dbPoolTooSmall } from './stack/db-pool-too-small';
+import { appExposedBehindProxy } from './stack/app-exposed-behind-proxy';
+import { forwardedHeaders } from './stack/forwarded-headers';
 import { portConflict } from './stack/port-conflict';
+import { proxyTargetMismatch } from './stack/proxy-target-mismatch';
+import { proxyTimeoutBelowAppTimeout } from './stack/proxy-timeout-below-app-timeout';
 import { writablePaths } from './stack/writable-paths';
 import { deprecatedDirective } from './systemd/deprecated-directive';
 import { duplicateDirective as systemdDuplicateDirective } from './systemd/duplicate-directive';
@@ -107,6 +111,10 @@ export const ALL_RULES: readonly Rule[] = [
   tasksMaxTooLow,
   pathOverride,
   runsAsRoot,
+  proxyTargetMismatch,
+  proxyTimeoutBelowAppTimeout,
+  appExposedBehindProxy,
+  forwardedHeaders,
   portConflict,
   compressionLost,
   writablePaths,
