@@ -51,10 +51,27 @@ export function directivesNamed(directives: readonly NginxDirective[], name: str
   return found;
 }
 
-/** The directives named `name` directly inside a block directive (not deeper). */
-export function childrenNamed(directive: NginxDirective, name: string): NginxDirective[] {
-  return (directive.block?.directives ?? []).filter((child) => child.name === name);
+/**
+ * The directives named `name` directly inside a block directive (not deeper). The block's
+ * children are grouped by name once: rules ask this of an http block with thousands of
+ * servers once per variable of every server.
+ */
+export function childrenNamed(directive: NginxDirective, name: string): readonly NginxDirective[] {
+  let byName = childrenByName.get(directive);
+  if (!byName) {
+    byName = new Map();
+    for (const child of directive.block?.directives ?? []) {
+      const named = byName.get(child.name);
+      if (named) named.push(child);
+      else byName.set(child.name, [child]);
+    }
+    childrenByName.set(directive, byName);
+  }
+  return byName.get(name) ?? NONE;
 }
+
+const childrenByName = new WeakMap<NginxDirective, Map<string, NginxDirective[]>>();
+const NONE: readonly NginxDirective[] = [];
 
 /**
  * The last directive named `name` directly inside a block: for directives that may be

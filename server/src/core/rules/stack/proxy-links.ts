@@ -64,15 +64,22 @@ export function proxyLinks(context: RuleContext): readonly ProxyLink[] {
  * The proxy targets on this host (loopback addresses and unix sockets: nginx cannot reach
  * another machine's gunicorn through them) and what of the workspace listens there.
  */
-export function localTargets(context: RuleContext): ReachedTarget[] {
-  const listeners = workspaceListeners(context).listeners;
-  return proxyLinks(context).flatMap((link) => {
-    const machine = context.workspace.machineOf(link.proxyPass.source.path);
-    return link.targets
-      .filter((target) => onThisHost(target.address))
-      .map((target) => ({ link, target, machine, answering: listeners.filter((listener) => listener.machine === machine && reaches(target.address, listener.address)) }));
-  });
+export function localTargets(context: RuleContext): readonly ReachedTarget[] {
+  let known = reached.get(context.workspace);
+  if (!known) {
+    const listeners = workspaceListeners(context).listeners;
+    known = proxyLinks(context).flatMap((link) => {
+      const machine = context.workspace.machineOf(link.proxyPass.source.path);
+      return link.targets
+        .filter((target) => onThisHost(target.address))
+        .map((target) => ({ link, target, machine, answering: listeners.filter((listener) => listener.machine === machine && reaches(target.address, listener.address)) }));
+    });
+    reached.set(context.workspace, known);
+  }
+  return known;
 }
+
+const reached = new WeakMap<object, readonly ReachedTarget[]>();
 
 /** Whether the levels of a link are fully known: no include that could not be read. */
 export function levelsKnown(link: ProxyLink): link is ProxyLink & { readonly levels: readonly Level[] } {
