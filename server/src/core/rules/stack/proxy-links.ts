@@ -68,7 +68,9 @@ export function localTargets(context: RuleContext): readonly ReachedTarget[] {
   let known = reached.get(context.workspace);
   if (!known) {
     const listeners = workspaceListeners(context).listeners;
-    known = proxyLinks(context).flatMap((link) => {
+    // Every rule that reads the targets compares them with a gunicorn: without one, the proxies need not be worked out.
+    const anyApp = listeners.some((listener) => listener.run !== undefined);
+    known = (anyApp ? proxyLinks(context) : []).flatMap((link) => {
       const machine = context.workspace.machineOf(link.proxyPass.source.path);
       return link.targets
         .filter((target) => onThisHost(target.address))
