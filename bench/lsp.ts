@@ -120,6 +120,9 @@ export async function lspFigures(): Promise<string[]> {
   const gunicorn = gunicornOf(5000);
   const nginxKeys = keystrokes('/srv/bench/nginx/sites-enabled/bench', 'nginx', nginx, nginx.indexOf('x'));
   const unitKeys = keystrokes('/srv/bench/bench.service', 'systemd-unit-file', unit, unit.indexOf('x'));
+  // Issue 3's figure for units is on 2,000 lines; issue 8's on 5,000.
+  const shortUnit = unitOf(2000);
+  const shortUnitKeys = keystrokes('/srv/bench/short.service', 'systemd-unit-file', shortUnit, shortUnit.indexOf('x'));
   const gunicornKeys = keystrokes('/srv/bench/gunicorn.conf.py', 'python', gunicorn, gunicorn.indexOf('x'));
   const seed = await serverFigures(seedDocuments());
   const thousand = await serverFigures(
@@ -132,6 +135,7 @@ export async function lspFigures(): Promise<string[]> {
     '| measure | figure | target |',
     '|---|---|---|',
     `| re-check after a keystroke, 5,000-line nginx config | p50 ${nginxKeys.p50.toFixed(1)} ms, p99 ${nginxKeys.p99.toFixed(1)} ms | p50 < 5 ms, p99 < 16 ms |`,
+    `| re-check after a keystroke, 2,000-line unit | p50 ${shortUnitKeys.p50.toFixed(1)} ms, p99 ${shortUnitKeys.p99.toFixed(1)} ms | p50 < 5 ms, p99 < 16 ms |`,
     `| re-check after a keystroke, 5,000-line unit | p50 ${unitKeys.p50.toFixed(1)} ms, p99 ${unitKeys.p99.toFixed(1)} ms | p50 < 5 ms, p99 < 16 ms |`,
     `| re-check after a keystroke, 5,000-line gunicorn.conf.py | p50 ${gunicornKeys.p50.toFixed(1)} ms, p99 ${gunicornKeys.p99.toFixed(1)} ms | p50 < 5 ms, p99 < 16 ms |`,
     `| server start to first diagnostics (seed workspace) | ${seed.firstDiagnosticsMs.toFixed(0)} ms | (e2e: activation to first diagnostics < 1 s) |`,

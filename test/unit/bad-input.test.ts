@@ -22,6 +22,7 @@ const HOSTILE: Record<string, string> = {
   '100,000 unclosed brackets': '('.repeat(100_000) + '{'.repeat(100_000) + '['.repeat(1000),
   'random bytes': Array.from({ length: 20_000 }, (_, i) => String.fromCharCode((i * 7919) % 256)).join(''),
   'empty file': '',
+  'an add_header without arguments above a level with its own': 'events {}\nhttp { add_header; server { add_header X-A b; } }\n',
 };
 
 describe('hostile input, end to end', function () {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { matchDeployed } from '../../server/src/core/engine/deployed-paths';
+import { DeployedFiles } from '../../server/src/core/engine/deployed-paths';
 import { analyzeAppModule } from '../../server/src/core/formats/python/app-module';
 import { parseHostIni } from '../../server/src/core/host/ini-file';
 import { resolveHost } from '../../server/src/core/host/resolve';
@@ -52,11 +52,20 @@ describe('resolving the host', () => {
 });
 
 describe('deployed paths', () => {
-  const workspace = ['/home/me/app/deploy/gunicorn.conf.py', '/home/me/other/gunicorn.conf.py'];
+  const workspace = new DeployedFiles(['/home/me/app/deploy/gunicorn.conf.py', '/home/me/other/gunicorn.conf.py']);
   it('matches /opt/app/deploy/gunicorn.conf.py by its relative path, and refuses to guess between equals', () => {
-    assert.deepEqual(matchDeployed('/opt/app/deploy/gunicorn.conf.py', workspace), { path: '/home/me/app/deploy/gunicorn.conf.py', how: 'same relative path' });
-    assert.equal(matchDeployed('/srv/gunicorn.conf.py', workspace), undefined);
-    assert.deepEqual(matchDeployed('/srv/gunicorn.conf.py', workspace, '/home/me/other'), { path: '/home/me/other/gunicorn.conf.py', how: 'same name' });
+    assert.deepEqual(workspace.match('/opt/app/deploy/gunicorn.conf.py'), { path: '/home/me/app/deploy/gunicorn.conf.py', how: 'same relative path' });
+    assert.equal(workspace.match('/srv/gunicorn.conf.py'), undefined);
+    assert.deepEqual(workspace.match('/srv/gunicorn.conf.py', '/home/me/other'), { path: '/home/me/other/gunicorn.conf.py', how: 'same name' });
+    assert.equal(workspace.match('/srv/app.py'), undefined);
+  });
+
+  it('takes the longest shared tail as the match, and the launcher\'s folder only to break a tie', () => {
+    const apps = new DeployedFiles(['/w/a/app/gunicorn.conf.py', '/w/b/app/gunicorn.conf.py', '/w/c/site/gunicorn.conf.py']);
+    assert.equal(apps.match('/srv/app/gunicorn.conf.py'), undefined);
+    assert.deepEqual(apps.match('/srv/app/gunicorn.conf.py', '/w/b/app'), { path: '/w/b/app/gunicorn.conf.py', how: 'same relative path' });
+    assert.deepEqual(apps.match('/opt/b/app/gunicorn.conf.py', '/w/a/app'), { path: '/w/b/app/gunicorn.conf.py', how: 'same relative path' });
+    assert.deepEqual(apps.match('site/gunicorn.conf.py'), { path: '/w/c/site/gunicorn.conf.py', how: 'same relative path' });
   });
 });
 

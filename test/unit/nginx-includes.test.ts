@@ -242,9 +242,10 @@ describe('resolveIncludes: bounds', () => {
     for (let index = 0; index < 10; index++) files[`/n/f${index}.conf`] = `include f${index + 1}.conf;\n`;
     const { graph } = graphOf(files, '/n/f0.conf', { maxFiles: 5 });
     assert.equal(graph.truncated, true);
-    assert.equal(graph.contexts.size, 5);
+    // The root and the five files it may include.
+    assert.equal(graph.contexts.size, 6);
     const limits = graph.sites.flatMap((s) => s.failures.filter((f) => f.reason === 'limit'));
-    assert.deepEqual(limits.map((f) => f.message), ['more than 5 files are included from /n/f0.conf: /n/f5.conf and the rest were not followed']);
+    assert.deepEqual(limits.map((f) => f.message), ['more than 5 files are included from /n/f0.conf: /n/f6.conf and the rest were not followed']);
   });
 
   it(`follows at most ${MAX_INCLUDED_FILES} files by default`, function () {
@@ -253,9 +254,9 @@ describe('resolveIncludes: bounds', () => {
     for (let index = 0; index < MAX_INCLUDED_FILES + 50; index++) files[`/n/conf.d/${String(index).padStart(5, '0')}.conf`] = 'gzip on;\n';
     const { graph } = graphOf(files, '/n/nginx.conf');
     assert.equal(graph.truncated, true);
-    assert.equal(graph.contexts.size, MAX_INCLUDED_FILES);
-    // The glob itself stops at the bound too.
-    assert.equal(graph.sites[0]!.targets.length, MAX_INCLUDED_FILES);
+    assert.equal(graph.contexts.size, MAX_INCLUDED_FILES + 1);
+    // The glob itself stops one past the bound, where the walk says it stopped.
+    assert.equal(graph.sites[0]!.targets.length, MAX_INCLUDED_FILES + 1);
     assert.equal(graph.sites[0]!.failures.length, 1);
   });
 

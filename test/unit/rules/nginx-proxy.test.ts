@@ -60,6 +60,19 @@ describe('nginx/upstream-keepalive-needs-http11', () => {
     assert.ok(fixed.includes('        proxy_pass http://trunk8_backend;\n        proxy_http_version 1.1;\n        proxy_set_header Connection "";\n        proxy_set_header Host $host;\n'), fixed);
   });
 
+  it('offers no fix below an unterminated quote: nginx reads the rest of the file as that string', () => {
+    // The closing quote of `add_header Cache-Control "public, immutable"` (line 35) deleted:
+    // inserting `proxy_set_header Connection ""` at line 45 would end nginx's string there.
+    const broken = trunk8.replace('"public, immutable";', '"public, immutable;');
+    const [finding] = findingsOf(rule, TRUNK8, broken, { others: trunk8Host });
+    assert.equal(finding?.range.start.line, 9);
+    assert.deepEqual(finding.fixes, []);
+    // A fix that edits only above the quote is still offered.
+    const header = findingsOf('nginx/deprecated-header', TRUNK8, broken, { others: trunk8Host });
+    assert.equal(header[0]?.range.start.line, 28);
+    assert.ok(header[0].fixes.length > 0);
+  });
+
   it('accepts locations that proxy with HTTP/1.1 and an empty or upgrading Connection header (NetMonitor)', () => {
     const text = 'upstream app {\n    server 127.0.0.1:8000;\n    keepalive 16;\n}\nserver {\n    location / {\n        proxy_pass http://app/;\n        proxy_http_version 1.1;\n        proxy_set_header Connection "";\n    }\n}\n';
     assert.deepEqual(seen(rule, SITE, text, OLD), []);

@@ -47,6 +47,8 @@ export interface ParsedDocument {
   readonly comments: readonly Comment[];
   /** Where the file is not valid UTF-8. */
   readonly encodingProblems: readonly SyntaxProblem[];
+  /** Where the parser's reading becomes a guess (NginxFile.guessedFrom): no fix edits past it. */
+  readonly guessedFrom?: number;
 }
 
 /**
@@ -79,7 +81,7 @@ export function parseDocument(input: DocumentInput, knowledge: Knowledge, previo
     }
     case 'nginx': {
       const nginx = parseNginx(input.text);
-      return { ...base, nginx, gunicornCommands: [], comments: nginx.comments };
+      return { ...base, nginx, gunicornCommands: [], comments: nginx.comments, ...(nginx.guessedFrom !== undefined ? { guessedFrom: nginx.guessedFrom } : {}) };
     }
     case 'hostspec':
       return { ...base, gunicornCommands: [], comments: [] };

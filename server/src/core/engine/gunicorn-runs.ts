@@ -2,7 +2,7 @@ import { commandSettingUses, configSettingUses, type SettingUse } from '../forma
 import type { UnitFile } from '../formats/systemd/model';
 import type { GunicornIndex } from '../knowledge/knowledge';
 import type { Span } from '../text/source-text';
-import { baseName, dirName, joinDeployed, matchDeployed, type PathMatch } from './deployed-paths';
+import { baseName, DeployedFiles, dirName, joinDeployed, type PathMatch } from './deployed-paths';
 import type { GunicornCommandSite, ParsedDocument } from './document';
 
 /**
@@ -51,12 +51,17 @@ export interface GunicornRun {
 
 /** The use that decides a setting: the last one in the highest layer. */
 export function effectiveUse(run: GunicornRun, name: string): PlacedUse | undefined {
-  for (let index = run.uses.length - 1; index >= 0; index--) {
-    const use = run.uses[index]!;
-    if (use.setting.name === name) return use;
+  // Rules ask a run for its settings many times: the deciding uses are found in one pass.
+  let deciding = decidingUses.get(run);
+  if (!deciding) {
+    deciding = new Map();
+    for (const use of run.uses) deciding.set(use.setting.name, use);
+    decidingUses.set(run, deciding);
   }
-  return undefined;
+  return deciding.get(name);
 }
+
+const decidingUses = new WeakMap<GunicornRun, Map<string, PlacedUse>>();
 
 /** The documents a run reads: its launcher and its config file. */
 export function documentsOf(run: GunicornRun): ParsedDocument[] {
@@ -74,7 +79,8 @@ export interface RunSources {
 export function findGunicornRuns(sources: RunSources): GunicornRun[] {
   const runs: GunicornRun[] = [];
   const configs = sources.documents.filter((document) => document.gunicornConfig !== undefined);
-  const configPaths = configs.map((document) => document.path);
+  const configsByPath = new Map(configs.map((document) => [document.path, document]));
+  const configFiles = new DeployedFiles(configsByPath.keys());
   const runConfigs = new Set<string>();
   for (const launcher of sources.documents) {
     if (launcher.gunicornCommands.length === 0) continue;
@@ -88,8 +94,8 @@ export function findGunicornRuns(sources: RunSources): GunicornRun[] {
         if (!launcher.unit) environment.push(site);
         continue;
       }
-      const link = configLinkOf(site, workingDirectory, configPaths, launcher.path, sources);
-      const config = link?.match ? (configs.find((document) => document.path === link.match!.path) ?? sources.readConfig(link.match.path)) : undefined;
+      const link = configLinkOf(site, workingDirectory, configFiles, launcher.path, sources);
+      const config = link?.match ? (configsByPath.get(link.match.path) ?? sources.readConfig(link.match.path)) : undefined;
       if (config) runConfigs.add(config.path);
       const uses: PlacedUse[] = [
         ...(config?.gunicornConfig ? configSettingUses(config.gunicornConfig, sources.gunicorn).map((use) => placed(use, config, 'config')) : []),
@@ -120,13 +126,13 @@ export function findGunicornRuns(sources: RunSources): GunicornRun[] {
  * starts in, or, without `-c`, `./gunicorn.conf.py` there if it exists (gunicorn 20+).
  * A `python:module` config names a module, not a file: not followed.
  */
-function configLinkOf(site: GunicornCommandSite, workingDirectory: string | undefined, candidates: readonly string[], launcherPath: string, sources: RunSources): ConfigLink | undefined {
+function configLinkOf(site: GunicornCommandSite, workingDirectory: string | undefined, candidates: DeployedFiles, launcherPath: string, sources: RunSources): ConfigLink | undefined {
   const option = [...site.command.options].reverse().find((candidate) => candidate.spec.setting === 'config');
   if (option?.value !== undefined && option.value.startsWith('python:')) return undefined;
   const written = option?.value !== undefined && option.valueSpan ? { text: option.value, span: option.valueSpan } : undefined;
   const deployedPath = joinDeployed(workingDirectory, written?.text ?? 'gunicorn.conf.py');
   const near = dirName(launcherPath);
-  let match = matchDeployed(deployedPath, candidates, near);
+  let match = candidates.match(deployedPath, near);
   if (!match) {
     // Not among the checked files: the file of that name beside the launcher, if it is there.
     const beside = `${near}/${baseName(deployedPath)}`;

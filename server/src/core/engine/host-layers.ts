@@ -19,18 +19,45 @@ export function hostLayersOf(document: ParsedDocument, workspace: Workspace): Ho
   return layers;
 }
 
+/** A .deploylint.ini found for a folder. */
+interface HostFile {
+  readonly path: string;
+  readonly text: string;
+}
+
+/** What the walk found for each folder, per run: the documents of one folder share one walk. */
+const foundIn = new WeakMap<Workspace, Map<string, HostFile | undefined>>();
+
 /** The .deploylint.ini in the document's folder or the closest folder above it that the run may read. */
-export function nearestHostFile(path: string, workspace: Workspace): { path: string; text: string } | undefined {
-  let folder = dirName(path);
-  for (let level = 0; level < MAX_LEVELS; level++) {
+export function nearestHostFile(path: string, workspace: Workspace): HostFile | undefined {
+  let known = foundIn.get(workspace);
+  if (!known) foundIn.set(workspace, (known = new Map()));
+  const walked: string[] = [];
+  let found: HostFile | undefined;
+  let settled = false;
+  for (let folder = dirName(path); walked.length < MAX_LEVELS; folder = dirName(folder)) {
+    if (known.has(folder)) {
+      found = known.get(folder);
+      settled = true;
+      break;
+    }
+    walked.push(folder);
     const candidate = `${folder === '/' ? '' : folder}/${HOST_FILE}`;
     const open = workspace.document(candidate);
-    if (open) return { path: candidate, text: open.source.text };
-    const read = workspace.files.read(candidate);
-    if (read.ok) return { path: candidate, text: read.text };
+    const read = open ? undefined : workspace.files.read(candidate);
+    const text = open ? open.source.text : read?.ok ? read.text : undefined;
+    if (text !== undefined) {
+      found = { path: candidate, text };
+      settled = true;
+      break;
+    }
     // Beyond the folders the user opened: stop, never wander the machine.
-    if (read.reason === 'outside' || folder === '/') return undefined;
-    folder = dirName(folder);
+    if ((read && !read.ok && read.reason === 'outside') || folder === '/') {
+      settled = true;
+      break;
+    }
   }
-  return undefined;
+  // A walk cut short by MAX_LEVELS says nothing of the folders it passed.
+  if (settled) for (const folder of walked) known.set(folder, found);
+  return found;
 }

@@ -6,7 +6,7 @@ import { comparePositions, type Span } from '../text/source-text';
 import { statementRemoval } from '../text/line-edits';
 import { coveringId, suppressionsIn } from './suppressions';
 import { parseDocument, type DocumentInput, type ParsedDocument } from './document';
-import type { FindingDraft, Rule, RuleContext } from './rule';
+import type { FindingDraft, FixDraft, Rule, RuleContext } from './rule';
 import { Workspace } from './workspace';
 
 export interface LintOptions {
@@ -47,6 +47,8 @@ export function checkDocument(document: ParsedDocument, workspace: Workspace, op
   for (const rule of options.rules) {
     const chosen = host.rules[rule.id] ?? options.severityFor?.(rule.id, document.path);
     if (chosen === 'off') continue;
+    let kept = 0;
+    let leftOut = 0;
     const context: RuleContext = {
       document,
       knowledge: options.knowledge,
@@ -60,7 +62,12 @@ export function checkDocument(document: ParsedDocument, workspace: Workspace, op
         // A config file run by two units is judged twice; the user sees one finding.
         const key = `${rule.id} ${draft.span.start} ${draft.span.end} ${draft.message}`;
         if (seenFindings.has(key)) return;
+        if (kept >= MAX_FINDINGS_PER_RULE) {
+          leftOut++;
+          return;
+        }
         seenFindings.add(key);
+        kept++;
         findings.push(toFinding(rule.id, chosen ?? draft.severity ?? rule.severity, draft, document));
       },
     };
@@ -68,14 +75,10 @@ export function checkDocument(document: ParsedDocument, workspace: Workspace, op
       runRule(rule, document, context);
     } catch (error) {
       // A bug in one rule must not hide what the others found, nor pass as "all clear".
-      findings.push({
-        rule: 'deploylint/internal-error',
-        severity: 'warning',
-        message: `deploylint could not finish rule ${rule.id} on this file (${String(error)}); please report it`,
-        range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
-        fixes: [],
-        related: [],
-      });
+      findings.push(fileFinding(INTERNAL_ERROR, `deploylint could not finish rule ${rule.id} on this file (${String(error)}); please report it`));
+    }
+    if (leftOut > 0) {
+      findings.push(fileFinding(TOO_MANY_FINDINGS, `${rule.id} reported more than ${MAX_FINDINGS_PER_RULE} findings in this file: the first ${MAX_FINDINGS_PER_RULE} are kept, ${leftOut} more were left out`));
     }
   }
   return applySuppressions(findings, document, options, host).sort(
@@ -84,6 +87,20 @@ export function checkDocument(document: ParsedDocument, workspace: Workspace, op
 }
 
 export const UNUSED_SUPPRESSION = 'deploylint/unused-suppression';
+export const INTERNAL_ERROR = 'deploylint/internal-error';
+export const TOO_MANY_FINDINGS = 'deploylint/too-many-findings';
+
+/**
+ * Findings one rule keeps for one file, at most. A finding costs a few kilobytes: the two
+ * million duplicate options of a hostile 10 MB command line would need gigabytes, and
+ * nobody reads past the first thousands anyway.
+ */
+export const MAX_FINDINGS_PER_RULE = 5_000;
+
+/** A finding about the whole file, at its start. */
+function fileFinding(rule: string, message: string): Finding {
+  return { rule, severity: 'warning', message, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, fixes: [], related: [] };
+}
 
 /**
  * Drops the findings a `deploylint: disable…` comment covers, and reports each rule id
@@ -163,13 +180,27 @@ function runRule(rule: Rule, document: ParsedDocument, context: RuleContext): vo
   rule.document?.(document, context);
 }
 
+/**
+ * The fixes whose edits stay before where the reading of the file they edit becomes a
+ * guess (an unterminated quote in nginx): past it, a fix written for the guessed structure
+ * can move where nginx's string ends, and leave the file worse than it was.
+ */
+function reliableFixes(fixes: readonly FixDraft[], document: ParsedDocument): readonly FixDraft[] {
+  return fixes.filter((fix) =>
+    fix.edits.every((edit) => {
+      const target: Pick<ParsedDocument, 'path' | 'guessedFrom'> = edit.document ?? document;
+      return target.guessedFrom === undefined || edit.span.end <= target.guessedFrom;
+    }),
+  );
+}
+
 function toFinding(rule: string, severity: Severity, draft: FindingDraft, document: ParsedDocument): Finding {
   return {
     rule,
     severity,
     message: draft.message,
     range: document.source.rangeOf(draft.span),
-    fixes: (draft.fixes ?? []).map(
+    fixes: reliableFixes(draft.fixes ?? [], document).map(
       (fix): Fix => ({
         title: fix.title,
         safe: fix.safe,

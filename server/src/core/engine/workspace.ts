@@ -24,6 +24,9 @@ export class Workspace {
 
   private runs: GunicornRun[] | undefined;
   private merged: MergedUnit[] | undefined;
+  private runsByDocument: Map<ParsedDocument, GunicornRun[]> | undefined;
+  private runOrder: Map<GunicornRun, number> | undefined;
+  private unitsByFile: Map<ParsedDocument, MergedUnit[]> | undefined;
   /** The machine of each folder asked about: see machineOf. */
   private readonly machines = new Map<string, string>();
   /** Config files read because a command line names them, though nobody opened them. */
@@ -50,8 +53,17 @@ export class Workspace {
   }
 
   /** The runs a document takes part in, as the launcher or as the config file. */
-  runsOf(document: ParsedDocument): GunicornRun[] {
-    return this.gunicornRuns.filter((run) => documentsOf(run).includes(document));
+  runsOf(document: ParsedDocument): readonly GunicornRun[] {
+    // Indexed once per run: filtering every run for each document was quadratic in big workspaces.
+    this.runsByDocument ??= groupBy(this.gunicornRuns, documentsOf);
+    return this.runsByDocument.get(document) ?? [];
+  }
+
+  /** The runs whose command line is in one of these documents (a unit and its drop-ins), in the order of gunicornRuns. */
+  runsLaunchedIn(documents: readonly ParsedDocument[]): GunicornRun[] {
+    const runs = new Set(documents.flatMap((document) => this.runsOf(document).filter((run) => run.launcher === document)));
+    this.runOrder ??= new Map(this.gunicornRuns.map((run, index) => [run, index]));
+    return [...runs].sort((a, b) => this.runOrder!.get(a)! - this.runOrder!.get(b)!);
   }
 
   /** The systemd units of the workspace, each unit file merged with its drop-ins. */
@@ -61,8 +73,9 @@ export class Workspace {
   }
 
   /** The merged units a unit file or drop-in is part of (a type-wide drop-in is part of several). */
-  unitsOf(document: ParsedDocument): MergedUnit[] {
-    return document.unit ? this.units.filter((unit) => unit.files.includes(document)) : [];
+  unitsOf(document: ParsedDocument): readonly MergedUnit[] {
+    this.unitsByFile ??= groupBy(this.units, (unit) => unit.files);
+    return this.unitsByFile.get(document) ?? [];
   }
 
   /**
@@ -102,6 +115,19 @@ export class Workspace {
     }
     return this.unopenedConfigs.get(path);
   }
+}
+
+/** Items by each of the documents they involve, in their order. */
+function groupBy<T>(items: readonly T[], documentsOfItem: (item: T) => readonly ParsedDocument[]): Map<ParsedDocument, T[]> {
+  const grouped = new Map<ParsedDocument, T[]>();
+  for (const item of items) {
+    for (const document of new Set(documentsOfItem(item))) {
+      const list = grouped.get(document);
+      if (list) list.push(item);
+      else grouped.set(document, [item]);
+    }
+  }
+  return grouped;
 }
 
 function declaresMachine(spec: HostSpec): boolean {

@@ -5,7 +5,7 @@ import { SourceText, type Span } from '../../text/source-text';
 import type { Comment, SyntaxProblem } from '../common';
 import type { AttributeRead, ConfigBinding, GunicornConfig, ImportBinding, ParameterNode } from './model';
 import { ExpressionReader } from './expression';
-import { childNodes } from './lezer-nodes';
+import { childNodes, readPython, UNREADABLE_PYTHON } from './lezer-nodes';
 import { isLegacyOctal } from './python-literals';
 import type { PyValue } from './value';
 
@@ -27,10 +27,28 @@ const MAX_PROBLEMS = 100;
  */
 export function parseGunicornConfig(text: string, previous?: GunicornConfig): GunicornConfig {
   const before = previous && syntaxOf.get(previous);
-  const tree = before ? pythonParser.parse(text, reusableFragments(before, text)) : pythonParser.parse(text);
-  const config = new ConfigReader(text, tree).read();
-  syntaxOf.set(config, { text, tree });
-  return config;
+  // A tree the Python parser cannot build or built wrong is reported, not thrown (and not kept for reuse).
+  return readPython(
+    () => (before ? pythonParser.parse(text, reusableFragments(before, text)) : pythonParser.parse(text)),
+    (tree) => {
+      const config = new ConfigReader(text, tree).read();
+      syntaxOf.set(config, { text, tree });
+      return config;
+    },
+    () => unreadableConfig(text),
+  );
+}
+
+/** A config nothing could be read from: one problem on the first line. */
+function unreadableConfig(text: string): GunicornConfig {
+  const firstLine = new SourceText(text).lineEnd(0);
+  return {
+    bindings: [],
+    imports: [],
+    namesRead: new Set(),
+    comments: [],
+    problems: [{ span: { start: 0, end: firstLine }, message: `${UNREADABLE_PYTHON}: gunicorn cannot load it` }],
+  };
 }
 
 /**

@@ -192,7 +192,8 @@ class IncludeResolver {
 
   resolve(rootFile: NginxFile): IncludeGraph {
     const rootContext = [...(this.options.rootContext ?? [])];
-    this.filesRead = 1;
+    // The root is not read through an include: the bound counts the files included from it.
+    this.filesRead = 0;
     this.bytesRead = extentOf(rootFile);
     this.addContext(this.root, rootContext);
     this.push(this.root, this.identity(this.root), rootFile, rootContext);
@@ -338,7 +339,8 @@ class IncludeResolver {
     if (isGlobPattern(pattern)) {
       let expansion = this.globs.get(pattern);
       if (!expansion) {
-        expansion = expandPattern(pattern, this.options.files, this.maxFiles);
+        // One match past the bound, so that the walk reaches it and says where it stopped.
+        expansion = expandPattern(pattern, this.options.files, this.maxFiles + 1);
         this.globs.set(pattern, expansion);
       }
       site.targets = expansion.matches;
@@ -409,7 +411,8 @@ function extentOf(file: NginxFile): number {
  * same way for paths without links, so the lexical form names the same file).
  */
 export function resolveIncludePath(argument: string, prefix: string): string {
-  return normalizePath(argument.startsWith('/') ? argument : `${prefix.replace(/\/+$/, '')}/${argument}`);
+  // normalizePath collapses the `//` a prefix ending in `/` makes (a `/\/+$/` trim is quadratic in a run of slashes).
+  return normalizePath(argument.startsWith('/') ? argument : `${prefix}/${argument}`);
 }
 
 function directoryOf(path: string): string {

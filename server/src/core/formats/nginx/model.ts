@@ -6,6 +6,12 @@ export interface NginxFile {
   readonly directives: readonly NginxDirective[];
   readonly comments: readonly Comment[];
   readonly problems: readonly SyntaxProblem[];
+  /**
+   * Where an unterminated quote opens, if one does: nginx reads the rest of the file as
+   * that string, so what the parser reads from here on is its best guess at what was
+   * meant, not what nginx sees.
+   */
+  readonly guessedFrom?: number;
 }
 
 export interface NginxDirective {

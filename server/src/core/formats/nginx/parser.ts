@@ -120,6 +120,7 @@ class NginxReader {
   private index = 0;
   private readonly run: TokenRun = { start: 0, spanStart: 0, spanEnd: 0, closingQuote: -1, quote: undefined };
   /** A quote of this kind was found never to close; later ones cannot close either. */
+  private guessedFrom: number | undefined;
   private unterminatedDouble = false;
   private unterminatedSingle = false;
 
@@ -163,7 +164,7 @@ class NginxReader {
       }
     }
     this.endOfFile();
-    return { directives: this.top, comments: this.comments, problems: this.problems };
+    return { directives: this.top, comments: this.comments, problems: this.problems, ...(this.guessedFrom !== undefined ? { guessedFrom: this.guessedFrom } : {}) };
   }
 
   // --- words ---------------------------------------------------------------------------
@@ -274,6 +275,7 @@ class NginxReader {
    */
   private recoverFromOpenQuote(open: number, quote: '"' | "'"): void {
     const text = this.text;
+    this.guessedFrom ??= open;
     if (quote === '"') this.unterminatedDouble = true;
     else this.unterminatedSingle = true;
     this.report(

@@ -1,6 +1,7 @@
-import type { SyntaxNode } from '@lezer/common';
+import type { SyntaxNode, Tree } from '@lezer/common';
 import { parser as pythonParser } from '@lezer/python';
 import type { Span } from '../../text/source-text';
+import { readPython } from '../gunicorn/lezer-nodes';
 import { decodeNumber, decodeString } from '../gunicorn/python-literals';
 import { argumentFor, callArguments } from './call-arguments';
 
@@ -66,7 +67,12 @@ interface Region {
 }
 
 export function analyzeAppModule(text: string): AppModuleFacts {
-  return new AppModuleReader(text).read();
+  // A tree the Python parser cannot build or built wrong (see readPython): nothing can be read.
+  return readPython<AppModuleFacts>(
+    () => pythonParser.parse(text),
+    (tree) => new AppModuleReader(text, tree).read(),
+    () => ({ udpReceivers: [], backgroundWorkers: [], devServerRuns: [], callables: new Map(), imports: new Set(), importedNames: new Map(), reexports: [], incomplete: true }),
+  );
 }
 
 class AppModuleReader {
@@ -84,10 +90,13 @@ class AppModuleReader {
   private readonly constructed = new Map<string, string>();
   private incomplete = false;
 
-  constructor(private readonly text: string) {}
+  constructor(
+    private readonly text: string,
+    private readonly tree: Tree,
+  ) {}
 
   read(): AppModuleFacts {
-    const tree = pythonParser.parse(this.text);
+    const tree = this.tree;
     const regions: Region[] = [];
     for (let statement = tree.topNode.firstChild; statement; statement = statement.nextSibling) {
       this.declare(statement);
@@ -137,6 +146,8 @@ class AppModuleReader {
   }
 
   private readImport(statement: SyntaxNode): void {
+    // Single spaces from here on, so `as` is split on " as " (a `\s+as\s+` regex would
+    // backtrack quadratically on a long run of white space).
     const written = this.slice(statement).replace(/\s+/g, ' ').trim();
     const from = /^from ([\w.]+) import \(?([^)]*)\)?$/.exec(written);
     if (from) {
@@ -144,7 +155,7 @@ class AppModuleReader {
       this.imports.add(module.replace(/^\.+/, ''));
       const names: string[] = [];
       for (const part of from[2]!.split(',')) {
-        const [name, alias] = part.trim().split(/\s+as\s+/);
+        const [name, alias] = part.trim().split(' as ');
         if (!name) continue;
         names.push(name);
         this.aliases.set(alias ?? name, `${module}.${name}`);
@@ -153,7 +164,7 @@ class AppModuleReader {
       return;
     }
     for (const part of written.replace(/^import /, '').split(',')) {
-      const [module, alias] = part.trim().split(/\s+as\s+/);
+      const [module, alias] = part.trim().split(' as ');
       if (!module) continue;
       this.imports.add(module);
       this.aliases.set(alias ?? module.split('.')[0]!, alias ? module : module.split('.')[0]!);
@@ -257,7 +268,7 @@ class AppModuleReader {
   /** A UDP socket's port: the number in the `.bind((host, port))` that follows it in the same block. */
   private portOf(call: SyntaxNode): { port?: number } {
     const block = call.parent?.parent ?? call;
-    return portIn(/\.bind\s*\(([^)]*\))/.exec(this.text.slice(call.to, block.to))?.[1] ?? '');
+    return portIn(bindArguments(this.text.slice(call.to, block.to)));
   }
 
   /** `SIO` → `flask_socketio.SocketIO`, `threading.Thread` stays. */
@@ -280,8 +291,27 @@ export function resolveImported(name: string, importedNames: ReadonlyMap<string,
 function isMainGuard(statement: SyntaxNode, text: string): boolean {
   if (statement.name !== 'IfStatement') return false;
   const body = statement.getChild('Body');
-  const condition = text.slice(statement.from, body?.from ?? statement.to);
+  // White space squeezed first: with runs of it, the `\s*` on both sides of an optional
+  // `(` or `)` below could split one run in quadratically many ways before failing.
+  const condition = text.slice(statement.from, body?.from ?? statement.to).replace(/\s+/g, ' ');
   return /^if\s*\(?\s*__name__\s*==\s*['"]__main__['"]\s*\)?\s*:?\s*$/.test(condition) || /^if\s*['"]__main__['"]\s*==\s*__name__/.test(condition);
+}
+
+/**
+ * The arguments of the first `.bind(…)` in a text, up to its first `)` included (what
+ * `/\.bind\s*\(([^)]*\))/` captures), found by scanning once: the regex tried every
+ * `.bind(` to the end of the text when no `)` followed, quadratic in a file of them.
+ */
+function bindArguments(text: string): string {
+  for (let at = text.indexOf('.bind'); at >= 0; at = text.indexOf('.bind', at + 5)) {
+    let open = at + 5;
+    while (open < text.length && /\s/.test(text[open]!)) open++;
+    if (text[open] !== '(') continue;
+    // No `)` after this `.bind(` means none after any later one either.
+    const close = text.indexOf(')', open + 1);
+    return close < 0 ? '' : text.slice(open + 1, close + 1);
+  }
+  return '';
 }
 
 /** The last whole number in an address tuple: `("0.0.0.0", 514)`. */

@@ -1,6 +1,7 @@
-import type { SyntaxNode } from '@lezer/common';
+import type { SyntaxNode, Tree } from '@lezer/common';
 import { parser as pythonParser } from '@lezer/python';
 import type { Span } from '../../text/source-text';
+import { readPython } from '../gunicorn/lezer-nodes';
 import { decodeNumber, decodeString } from '../gunicorn/python-literals';
 import { resolveImported } from './app-module';
 import { argumentFor, bracketedGroups, callArguments, type CallArgument } from './call-arguments';
@@ -88,7 +89,12 @@ const MAX_NODES = 500_000;
 
 /** `importedNames`: the module's imports, local name → what it names (AppModuleFacts.importedNames). */
 export function readDatabasePools(text: string, importedNames: ReadonlyMap<string, string>): DatabasePoolFacts {
-  return new PoolReader(text, importedNames).read();
+  // A tree the Python parser cannot build or built wrong (see readPython): no pool can be read.
+  return readPython<DatabasePoolFacts>(
+    () => pythonParser.parse(text),
+    (tree) => new PoolReader(text, importedNames).read(tree),
+    () => ({ engines: [], psycopgPools: [], flaskExtensions: [], flaskEngineOptions: [], flaskLegacyKeys: [], loadsConfig: false, sqliteUri: false }),
+  );
 }
 
 class PoolReader {
@@ -105,8 +111,8 @@ class PoolReader {
     private readonly importedNames: ReadonlyMap<string, string>,
   ) {}
 
-  read(): DatabasePoolFacts {
-    const pending: SyntaxNode[] = [pythonParser.parse(this.text).topNode];
+  read(tree: Tree): DatabasePoolFacts {
+    const pending: SyntaxNode[] = [tree.topNode];
     for (let visited = 0; pending.length > 0 && visited < MAX_NODES; visited++) {
       const node = pending.pop()!;
       if (node.name === 'CallExpression') this.readCall(node);

@@ -57,7 +57,8 @@ export const addHeaderInheritance: Rule = {
       if (own.length === 0 || inheritMode(levels, context) !== 'on') continue;
       const ownNames = new Set(own.map((entry) => headerName(entry)));
       const lost = effectiveHeaders(levels.slice(0, -1), context).filter(
-        ({ entry }) => !ownNames.has(headerName(entry)) && !isDeprecatedHeader(headerName(entry)),
+        // An add_header without arguments is refused by nginx (nginx/invalid-arguments says so) and inherits nothing.
+        ({ entry }) => entry.directive.args.length > 0 && !ownNames.has(headerName(entry)) && !isDeprecatedHeader(headerName(entry)),
       );
       if (lost.length === 0) continue;
       report(inner, own, lost, context);

@@ -204,6 +204,27 @@ const ANY = '::';
 const LOOPBACK_NAMES: ReadonlyMap<string, string> = new Map([['localhost', '127.0.0.1']]);
 
 /**
+ * What two addresses must share to overlap or reach each other, on one machine: the TCP
+ * port, or the unix path. Listeners grouped by it are compared within their group, not
+ * all with all (thousands of apps in one workspace).
+ */
+export function portKey(machine: string, address: ListenAddress): string {
+  return `${machine}\u0000${address.kind === 'unix' ? `unix ${address.path}` : `tcp ${address.port}`}`;
+}
+
+/** Listeners grouped by portKey, each group in their order. */
+export function byPort(listeners: readonly Listener[]): Map<string, Listener[]> {
+  const groups = new Map<string, Listener[]>();
+  for (const listener of listeners) {
+    const key = portKey(listener.machine, listener.address);
+    const group = groups.get(key);
+    if (group) group.push(listener);
+    else groups.set(key, [listener]);
+  }
+  return groups;
+}
+
+/**
  * Whether two addresses cannot both be bound: the same unix path, or the same TCP port on
  * the same host, or where one takes every address of the other's family. `::` takes IPv4
  * too: neither gunicorn nor systemd (BindIPv6Only=default) sets IPV6_V6ONLY.

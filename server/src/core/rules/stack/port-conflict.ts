@@ -3,7 +3,7 @@ import type { GunicornRun } from '../../engine/gunicorn-runs';
 import type { MergedUnit } from '../../engine/merged-unit';
 import type { Rule, RuleContext } from '../../engine/rule';
 import type { Workspace } from '../../engine/workspace';
-import { describe, devServerListener, overlap, sameSpan, workspaceListeners, type Listener } from './listeners';
+import { byPort, describe, devServerListener, overlap, sameSpan, workspaceListeners, type Listener } from './listeners';
 
 /**
  * Two programs the workspace starts listen on the same port on overlapping addresses, or
@@ -28,10 +28,7 @@ export const portConflict: Rule = {
   summary: 'Two programs the workspace starts listen on the same port (or unix socket): the one that starts second fails, or takes the socket from the first',
 
   document(document, context) {
-    for (const clash of clashesOf(context)) {
-      report(clash.at, clash.with, context, document);
-      if (clash.both) report(clash.with, clash.at, context, document);
-    }
+    for (const [at, other] of clashesOf(context).get(document) ?? []) report(at, other, context);
   },
 };
 
@@ -42,32 +39,48 @@ interface Clash {
   readonly both: boolean;
 }
 
-const clashes = new WeakMap<Workspace, readonly Clash[]>();
+/** A side of a clash to report, where its listener is written: [the listener, the one it clashes with]. */
+type ClashSide = readonly [Listener, Listener];
 
-function clashesOf(context: RuleContext): readonly Clash[] {
-  let found = clashes.get(context.workspace);
-  if (!found) {
-    found = findClashes(listenersOf(context));
-    clashes.set(context.workspace, found);
+const clashes = new WeakMap<Workspace, ReadonlyMap<ParsedDocument, readonly ClashSide[]>>();
+
+/** The clashes of the run, by the document each side is reported in. */
+function clashesOf(context: RuleContext): ReadonlyMap<ParsedDocument, readonly ClashSide[]> {
+  let byDocument = clashes.get(context.workspace);
+  if (!byDocument) {
+    const sides = new Map<ParsedDocument, ClashSide[]>();
+    const add = (at: Listener, other: Listener) => {
+      const list = sides.get(at.place.document);
+      if (list) list.push([at, other]);
+      else sides.set(at.place.document, [[at, other]]);
+    };
+    for (const clash of findClashes(listenersOf(context))) {
+      add(clash.at, clash.with);
+      if (clash.both) add(clash.with, clash.at);
+    }
+    byDocument = sides;
+    clashes.set(context.workspace, byDocument);
   }
-  return found;
+  return byDocument;
 }
 
 function findClashes(listeners: readonly Listener[]): Clash[] {
   const found: Clash[] = [];
-  listeners.forEach((a, index) => {
-    for (const b of listeners.slice(index + 1)) {
-      if (a.owner === b.owner || a.machine !== b.machine || (a.reusePort && b.reusePort) || !overlap(a.address, b.address)) continue;
-      if (b.insideRun === a.owner) found.push({ at: b, with: a, both: false });
-      else if (a.insideRun === b.owner) found.push({ at: a, with: b, both: false });
-      else found.push({ at: a, with: b, both: !samePlace(a, b) });
-    }
-  });
+  // Only listeners of one machine and one port (or path) can clash: compared within those groups.
+  for (const group of byPort(listeners).values()) {
+    group.forEach((a, index) => {
+      for (const b of group.slice(index + 1)) {
+        if (a.owner === b.owner || (a.reusePort && b.reusePort) || !overlap(a.address, b.address)) continue;
+        if (b.insideRun === a.owner) found.push({ at: b, with: a, both: false });
+        else if (a.insideRun === b.owner) found.push({ at: a, with: b, both: false });
+        else found.push({ at: a, with: b, both: !samePlace(a, b) });
+      }
+    });
+  }
   return found;
 }
 
-function report(at: Listener, other: Listener, context: RuleContext, document: ParsedDocument): void {
-  if (at.place.document !== document) return;
+function report(at: Listener, other: Listener, context: RuleContext): void {
   const others =
     describe(at.address) === describe(other.address)
       ? `so does ${other.who} (${other.where})`
@@ -93,9 +106,8 @@ function report(at: Listener, other: Listener, context: RuleContext, document: P
  */
 function listenersOf(context: RuleContext): Listener[] {
   const listeners = workspaceListeners(context).listeners.filter((listener) => !listener.run || listener.socketEntry || listener.service);
-  const services = context.workspace.units.filter((unit) => unit.name.endsWith('.service'));
   for (const run of context.workspace.gunicornRuns) {
-    const service = run.launcher ? services.find((candidate) => candidate.files.includes(run.launcher!)) : undefined;
+    const service = run.launcher ? context.workspace.unitsOf(run.launcher).find((unit) => unit.name.endsWith('.service')) : undefined;
     if (service && run.command) listeners.push(...importedDevServers(run, service, context));
   }
   return listeners;

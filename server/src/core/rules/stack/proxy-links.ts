@@ -1,8 +1,9 @@
+import { documentsOf } from '../../engine/gunicorn-runs';
 import type { RuleContext } from '../../engine/rule';
 import type { NginxArgument, NginxDirective } from '../../formats/nginx/model';
 import type { Span } from '../../text/source-text';
 import { directivesEverywhere, hasUnread, levelsAround, type Found, type Level, type NginxSource } from '../nginx/levels';
-import { canonicalHost, workspaceListeners, type ListenAddress, type Listener } from './listeners';
+import { byPort, canonicalHost, portKey, workspaceListeners, type ListenAddress, type Listener } from './listeners';
 import { canonicalPath } from '../systemd/writable';
 
 /**
@@ -62,26 +63,72 @@ export function proxyLinks(context: RuleContext): readonly ProxyLink[] {
 
 /**
  * The proxy targets on this host (loopback addresses and unix sockets: nginx cannot reach
- * another machine's gunicorn through them) and what of the workspace listens there.
+ * another machine's gunicorn through them) that the checked document takes part in: it
+ * holds the proxy_pass, the target, a directive of the levels the proxy_pass is read in,
+ * or a gunicorn (or .socket unit) answering there. Indexed once per run: each document's
+ * rules then look at their own links, not at every link of the workspace (4,000 apps with a
+ * site each: quadratic, minutes).
  */
 export function localTargets(context: RuleContext): readonly ReachedTarget[] {
-  let known = reached.get(context.workspace);
-  if (!known) {
-    const listeners = workspaceListeners(context).listeners;
-    // Every rule that reads the targets compares them with a gunicorn: without one, the proxies need not be worked out.
-    const anyApp = listeners.some((listener) => listener.run !== undefined);
-    known = (anyApp ? proxyLinks(context) : []).flatMap((link) => {
-      const machine = context.workspace.machineOf(link.proxyPass.source.path);
-      return link.targets
-        .filter((target) => onThisHost(target.address))
-        .map((target) => ({ link, target, machine, answering: listeners.filter((listener) => listener.machine === machine && reaches(target.address, listener.address)) }));
-    });
-    reached.set(context.workspace, known);
+  let byFile = reachedByFile.get(context.workspace);
+  if (!byFile) {
+    byFile = indexByFile(reachedTargets(context));
+    reachedByFile.set(context.workspace, byFile);
   }
-  return known;
+  return byFile.get(context.document.path) ?? [];
 }
 
-const reached = new WeakMap<object, readonly ReachedTarget[]>();
+const reachedByFile = new WeakMap<object, ReadonlyMap<string, readonly ReachedTarget[]>>();
+
+/** Every proxy target on this host, and what of the workspace listens there. */
+function reachedTargets(context: RuleContext): ReachedTarget[] {
+  const listeners = workspaceListeners(context).listeners;
+  // Every rule that reads the targets compares them with a gunicorn: without one, the proxies need not be worked out.
+  if (!listeners.some((listener) => listener.run !== undefined)) return [];
+  // Only a listener of nginx's machine on the target's port (or path) can answer: looked up by that, not compared with all.
+  const listenersByPort = byPort(listeners);
+  return proxyLinks(context).flatMap((link) => {
+    const machine = context.workspace.machineOf(link.proxyPass.source.path);
+    return link.targets.filter((target) => onThisHost(target.address)).map((target) => {
+      const candidates = listenersByPort.get(portKey(machine, target.address)) ?? [];
+      return { link, target, machine, answering: candidates.filter((listener) => reaches(target.address, listener.address)) };
+    });
+  });
+}
+
+function indexByFile(reached: readonly ReachedTarget[]): Map<string, ReachedTarget[]> {
+  const byFile = new Map<string, ReachedTarget[]>();
+  for (const entry of reached) {
+    for (const path of filesOf(entry)) {
+      const list = byFile.get(path);
+      if (list) list.push(entry);
+      else byFile.set(path, [entry]);
+    }
+  }
+  return byFile;
+}
+
+/** The files a reached target involves: see localTargets. */
+function filesOf({ link, target, answering }: ReachedTarget): Set<string> {
+  const paths = new Set([link.proxyPass.source.path, target.source.path, ...(link.levels ?? []).flatMap(levelFiles)]);
+  for (const listener of answering) {
+    paths.add(listener.place.document.path);
+    if (listener.run) for (const document of documentsOf(listener.run)) paths.add(document.path);
+  }
+  return paths;
+}
+
+/** The files a level's block and entries are written in; levels are shared between links, so each is read once. */
+function levelFiles(level: Level): readonly string[] {
+  let paths = filesOfLevel.get(level);
+  if (!paths) {
+    paths = [...new Set([level.file.path, ...level.entries.map((entry) => entry.file.path)])];
+    filesOfLevel.set(level, paths);
+  }
+  return paths;
+}
+
+const filesOfLevel = new WeakMap<Level, readonly string[]>();
 
 /** Whether the levels of a link are fully known: no include that could not be read. */
 export function levelsKnown(link: ProxyLink): link is ProxyLink & { readonly levels: readonly Level[] } {

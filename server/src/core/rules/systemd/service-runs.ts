@@ -2,11 +2,12 @@ import { dirName } from '../../engine/deployed-paths';
 import type { GunicornRun } from '../../engine/gunicorn-runs';
 import type { MergedUnit, PlacedEntry } from '../../engine/merged-unit';
 import type { RuleContext } from '../../engine/rule';
+import type { Workspace } from '../../engine/workspace';
 import { parseBoolean } from '../../formats/systemd/values';
 
 /** The gunicorn runs a service starts: those whose command line is in one of its files. */
-export function runsOfService(service: MergedUnit, context: RuleContext): GunicornRun[] {
-  return context.workspace.gunicornRuns.filter((run) => run.launcher !== undefined && service.files.includes(run.launcher));
+export function runsOfService(service: MergedUnit, context: RuleContext): readonly GunicornRun[] {
+  return context.workspace.runsLaunchedIn(service.files);
 }
 
 /**
@@ -36,8 +37,16 @@ export function activatedService(socket: MergedUnit): string {
  * sockets systemd hands it (LISTEN_FDS) and binds none of its own, whatever `bind` says.
  */
 export function socketActivated(service: MergedUnit, context: RuleContext): boolean {
-  return context.workspace.units.some((unit) => unit.name.endsWith('.socket') && unit.main !== undefined && activatedService(unit) === service.name);
+  let names = activatedServices.get(context.workspace);
+  if (!names) {
+    names = new Set(context.workspace.units.filter((unit) => unit.name.endsWith('.socket') && unit.main !== undefined).map(activatedService));
+    activatedServices.set(context.workspace, names);
+  }
+  return names.has(service.name);
 }
+
+/** The services the .socket units of a run start, found once per run. */
+const activatedServices = new WeakMap<Workspace, ReadonlySet<string>>();
 
 /** Programs that serve HTTP (or WSGI/ASGI) when a unit starts them. */
 const WEB_SERVER = /(^|[\s/])(gunicorn|uvicorn|uwsgi|waitress-serve|daphne|hypercorn|flask\s+run|manage\.py\s+runserver)\b|\bpython[0-9.]*\s+(-u\s+)?\S+\.py\b/;
