@@ -62,6 +62,8 @@ export interface FixAllResult {
 
 /** Quiet time after the last keystroke before a document is checked again. */
 const DEBOUNCE_MS = 150;
+/** A check runs this long at most before it lets waiting requests in. */
+const SLICE_MS = 20;
 
 /** Diagnostics published for one document at most. */
 const MAX_DIAGNOSTICS = 1000;
@@ -201,14 +203,18 @@ export class DeploylintServer {
     if (!this.session.has(uri)) return;
     const settings = await this.settingsFor(uri);
     const started = performance.now();
+    const check = this.session.checkByRule(uri, settings);
+    if (!check) return;
     let findings: Finding[];
     try {
-      findings = this.session.check(uri, settings);
+      findings = await inSlices(check.steps);
     } catch (error) {
       // The core does not throw on any input; if it ever does, say so and keep serving.
       this.connection.console.error(`checking ${uri} failed: ${error instanceof Error ? error.stack : String(error)}`);
       return;
     }
+    // Edited or closed meanwhile: the check that change scheduled publishes instead.
+    if (!this.session.isOpenAt(uri, check.version)) return;
     this.findings.set(uri, findings);
     // Only a document's own change spreads to the files linked to it; their re-checks do not spread further.
     if (this.edited.delete(uri)) this.recheck(this.session.dependentsOf(uri));
@@ -381,4 +387,20 @@ function parseHostFileRequest(argument: unknown): { folder: string; machine: Dec
   const distro = typeof value.distro === 'string' ? distroPreset(value.distro)?.id : undefined;
   if (!folder || !cpus || !memoryMiB) return undefined;
   return { folder, machine: { cpus, memoryMiB, ...(distro ? { distro } : {}) } };
+}
+
+/**
+ * Runs a check to its end, letting the event loop answer waiting messages whenever a slice
+ * of SLICE_MS has passed: a hover on a small file is not held up by a 20 MB one.
+ */
+async function inSlices<T>(steps: Generator<void, T, void>): Promise<T> {
+  let sliceStarted = performance.now();
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+    if (performance.now() - sliceStarted >= SLICE_MS) {
+      await new Promise((resolve) => setImmediate(resolve));
+      sliceStarted = performance.now();
+    }
+  }
 }

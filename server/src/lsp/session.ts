@@ -3,7 +3,7 @@ import { detectKind, detectKindFromContent, isGunicornConfigName } from '../core
 import { parseDocument, type DocumentInput, type ParsedDocument } from '../core/engine/document';
 import { dependentsOf } from '../core/engine/dependents';
 import { fixAll, type AppliedFix } from '../core/engine/fix-all';
-import { checkDocument } from '../core/engine/lint';
+import { checkDocument, checkDocumentByRule, type LintOptions } from '../core/engine/lint';
 import { suppressionFix } from '../core/engine/suppressions';
 import { Workspace } from '../core/engine/workspace';
 import type { FeatureContext } from '../core/features/hover';
@@ -123,13 +123,31 @@ export class Session {
   check(uri: string, settings: Settings): Finding[] {
     const document = this.documents.get(uri);
     if (!document || !settings.enable) return [];
-    return checkDocument(document.parsed, this.currentWorkspace(), {
+    return checkDocument(document.parsed, this.currentWorkspace(), this.lintOptions(settings));
+  }
+
+  /** check, one rule at a time (checkDocumentByRule), for the version of the document open now. */
+  checkByRule(uri: string, settings: Settings): { readonly version?: number; readonly steps: Generator<void, Finding[], void> } | undefined {
+    const document = this.documents.get(uri);
+    if (!document) return undefined;
+    if (!settings.enable) return { ...versionOf(document), steps: noSteps() };
+    return { ...versionOf(document), steps: checkDocumentByRule(document.parsed, this.currentWorkspace(), this.lintOptions(settings)) };
+  }
+
+  /** Whether a document is open at this version. */
+  isOpenAt(uri: string, version: number | undefined): boolean {
+    const document = this.documents.get(uri);
+    return document !== undefined && document.input.version === version;
+  }
+
+  private lintOptions(settings: Settings): LintOptions {
+    return {
       knowledge: this.linter.knowledge,
       files: this.files(),
       hostFor: (parsed, workspace) => this.linter.hostFor(parsed, workspace, hostSpecOf(settings)),
       rules: this.linter.rules,
       severityFor: (rule) => settings.rules[rule],
-    });
+    };
   }
 
   /**
@@ -211,6 +229,15 @@ export class Session {
       identity: (path: string) => remember(cache?.identities, path, () => disk.identity(path)),
     };
   }
+}
+
+function versionOf(document: OpenDocument): { version?: number } {
+  return document.input.version !== undefined ? { version: document.input.version } : {};
+}
+
+/** The check of a document deploylint is disabled for: no findings. */
+function* noSteps(): Generator<void, Finding[], void> {
+  return [];
 }
 
 /** A file fix-all would change: the editor's version when it is open (null when it is not). */

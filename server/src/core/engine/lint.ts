@@ -41,6 +41,19 @@ export function lintDocuments(inputs: readonly DocumentInput[], options: LintOpt
 }
 
 export function checkDocument(document: ParsedDocument, workspace: Workspace, options: LintOptions): Finding[] {
+  const steps = checkDocumentByRule(document, workspace, options);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/**
+ * checkDocument one rule at a time: it pauses after each rule, so that a caller can do
+ * other work in between (the language server answers requests while a big file is
+ * checked), and returns the findings when done.
+ */
+export function* checkDocumentByRule(document: ParsedDocument, workspace: Workspace, options: LintOptions): Generator<void, Finding[], void> {
   const findings: Finding[] = [];
   const host = options.hostFor(document, workspace);
   const seenFindings = new Set<string>();
@@ -80,6 +93,7 @@ export function checkDocument(document: ParsedDocument, workspace: Workspace, op
     if (leftOut > 0) {
       findings.push(fileFinding(TOO_MANY_FINDINGS, `${rule.id} reported more than ${MAX_FINDINGS_PER_RULE} findings in this file: the first ${MAX_FINDINGS_PER_RULE} are kept, ${leftOut} more were left out`));
     }
+    yield;
   }
   return applySuppressions(findings, document, options, host).sort(
     (a, b) => comparePositions(a.range.start, b.range.start) || comparePositions(a.range.end, b.range.end) || a.rule.localeCompare(b.rule),
