@@ -47,6 +47,18 @@ describe('gunicorn/umask-world-writable', () => {
     );
   });
 
+  it('judges a config only with the command lines of its own machine: a unit on another host does not read it', () => {
+    // A unit without -c reads ./gunicorn.conf.py where it starts. The only file of that name
+    // here sits under another machine's .deploylint.ini, so it is not this unit's: its umask
+    // is not judged with the unit's unix socket.
+    const config = 'bind = "127.0.0.1:8080"\numask = 0\n';
+    const unitFile = { '/w/trunk8/trunk8.service': '[Service]\nWorkingDirectory=/opt/trunk8\nExecStart=/opt/trunk8/venv/bin/gunicorn --bind unix:/opt/trunk8/trunk8.sock app:app\n' };
+    const twoMachines = { others: { ...unitFile, '/w/trunk8/.deploylint.ini': '[host]\ncpus = 1\n', '/w/pxe/.deploylint.ini': '[host]\ncpus = 2\n' } };
+    assert.deepEqual(seen(rule, '/w/pxe/gunicorn.conf.py', config, twoMachines).map((finding) => finding.severity), ['info']);
+    // With no host files, both are on one machine, and the unit reads it (a match by name, which hover shows).
+    assert.deepEqual(seen(rule, '/w/pxe/gunicorn.conf.py', config, { others: unitFile }).map((finding) => finding.severity), ['warning']);
+  });
+
   it('informs on the PXE config, which binds TCP only: there the mask changes nothing yet', () => {
     assert.deepEqual(seen(rule, CONFIG, pxe), [
       {

@@ -73,6 +73,8 @@ export interface RunSources {
   readonly gunicorn: GunicornIndex;
   /** A config file that is not among the documents, read and parsed on demand (beside the launcher). */
   readonly readConfig: (path: string) => ParsedDocument | undefined;
+  /** The machine a file is deployed to (Workspace.machineOf): a command line reads config files of its own machine only. */
+  readonly machineOf: (path: string) => string;
 }
 
 /** Every run of the workspace: one per gunicorn command line, one per config file nothing runs. */
@@ -80,7 +82,7 @@ export function findGunicornRuns(sources: RunSources): GunicornRun[] {
   const runs: GunicornRun[] = [];
   const configs = sources.documents.filter((document) => document.gunicornConfig !== undefined);
   const configsByPath = new Map(configs.map((document) => [document.path, document]));
-  const configFiles = new DeployedFiles(configsByPath.keys());
+  const configFiles = configsByMachine(configs, sources.machineOf);
   const runConfigs = new Set<string>();
   for (const launcher of sources.documents) {
     if (launcher.gunicornCommands.length === 0) continue;
@@ -94,7 +96,7 @@ export function findGunicornRuns(sources: RunSources): GunicornRun[] {
         if (!launcher.unit) environment.push(site);
         continue;
       }
-      const link = configLinkOf(site, workingDirectory, configFiles, launcher.path, sources);
+      const link = configLinkOf(site, workingDirectory, configFiles.get(sources.machineOf(launcher.path)) ?? NO_FILES, launcher.path, sources);
       const config = link?.match ? (configsByPath.get(link.match.path) ?? sources.readConfig(link.match.path)) : undefined;
       if (config) runConfigs.add(config.path);
       const uses: PlacedUse[] = [
@@ -119,6 +121,20 @@ export function findGunicornRuns(sources: RunSources): GunicornRun[] {
     runs.push({ config, uses: configSettingUses(config.gunicornConfig!, sources.gunicorn).map((use) => placed(use, config, 'config')), underSystemd: false });
   }
   return runs;
+}
+
+const NO_FILES = new DeployedFiles([]);
+
+/** The config files of each machine, to match the paths command lines name against. */
+function configsByMachine(configs: readonly ParsedDocument[], machineOf: (path: string) => string): Map<string, DeployedFiles> {
+  const paths = new Map<string, string[]>();
+  for (const { path } of configs) {
+    const machine = machineOf(path);
+    const list = paths.get(machine);
+    if (list) list.push(path);
+    else paths.set(machine, [path]);
+  }
+  return new Map([...paths].map(([machine, list]) => [machine, new DeployedFiles(list)]));
 }
 
 /**

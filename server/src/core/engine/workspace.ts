@@ -48,6 +48,7 @@ export class Workspace {
       documents: [...this.byPath.values()],
       gunicorn: this.knowledge.gunicorn,
       readConfig: (path) => this.unopenedConfig(path),
+      machineOf: (path) => this.machineOf(path),
     });
     return this.runs;
   }
