@@ -45,6 +45,16 @@ describe('walkNginx and helpers', () => {
     assert.equal(lastChildNamed(server, 'root'), undefined);
   });
 
+  it('finds the children of a block by name alike in a small block and in one of thousands', () => {
+    for (const count of [3, 5_000]) {
+      const servers = Array.from({ length: count }, (_, index) => `server { listen ${index}; }`).join('\n');
+      const [http] = parseNginx(`http {\n${servers}\nset $a 1;\nserver_tokens off;\nset $a 2;\n}\n`).directives;
+      assert.equal(childrenNamed(http!, 'server').length, count);
+      assert.deepEqual(childrenNamed(http!, 'set').map((set) => set.args[1]!.value), ['1', '2']);
+      assert.deepEqual(childrenNamed(http!, 'listen'), []);
+    }
+  });
+
   it('finds the directive at an offset and the blocks around it', () => {
     const at = (needle: string) => directiveAt(file.directives, TEXT.indexOf(needle));
     const proxy = at('http://app');

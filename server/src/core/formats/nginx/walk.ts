@@ -57,10 +57,17 @@ export function directivesNamed(directives: readonly NginxDirective[], name: str
  * servers once per variable of every server.
  */
 export function childrenNamed(directive: NginxDirective, name: string): readonly NginxDirective[] {
+  const children = directive.block?.directives ?? NONE;
+  // A small block is scanned: grouping it would allocate more than the scan costs (every location, at every keystroke).
+  if (children.length < GROUP_FROM) {
+    let found: NginxDirective[] | undefined;
+    for (const child of children) if (child.name === name) (found ??= []).push(child);
+    return found ?? NONE;
+  }
   let byName = childrenByName.get(directive);
   if (!byName) {
     byName = new Map();
-    for (const child of directive.block?.directives ?? []) {
+    for (const child of children) {
       const named = byName.get(child.name);
       if (named) named.push(child);
       else byName.set(child.name, [child]);
@@ -72,6 +79,8 @@ export function childrenNamed(directive: NginxDirective, name: string): readonly
 
 const childrenByName = new WeakMap<NginxDirective, Map<string, NginxDirective[]>>();
 const NONE: readonly NginxDirective[] = [];
+/** Children from which a block's children are grouped by name rather than scanned. */
+const GROUP_FROM = 32;
 
 /**
  * The last directive named `name` directly inside a block: for directives that may be
