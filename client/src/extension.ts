@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type DocumentSelector, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { SERVER_ENVIRONMENT } from '../../server/src/lsp/process-environment';
 import { HostStatus } from './host-status';
 
 let client: LanguageClient | undefined;
@@ -26,8 +27,9 @@ function documentSelector(): DocumentSelector {
 async function start(context: vscode.ExtensionContext): Promise<void> {
   const serverModule = context.asAbsolutePath('dist/server.js');
   const serverOptions: ServerOptions = {
-    run: { module: serverModule, transport: TransportKind.ipc },
-    debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6011'] } },
+    // The client adds these to its own environment (vscode-languageclient's getEnvironment).
+    run: { module: serverModule, transport: TransportKind.ipc, options: { env: { ...SERVER_ENVIRONMENT } } },
+    debug: { module: serverModule, transport: TransportKind.ipc, options: { env: { ...SERVER_ENVIRONMENT }, execArgv: ['--nolazy', '--inspect=6011'] } },
   };
   output ??= vscode.window.createOutputChannel('deploylint', { log: true });
   const clientOptions: LanguageClientOptions = {
