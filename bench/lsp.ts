@@ -2,68 +2,25 @@
  * Language-server figures, run by `npm run bench` after the CLI comparison:
  *
  * - re-check after one keystroke (the server's own Session: re-parse the edited document,
- *   check it) on a 5,000-line file of each kind, p50 and p99;
+ *   check it) on a 5,000-line file of each kind, p50 and p99, each in a process of its own
+ *   (bench/keystrokes.ts);
  * - start to first diagnostics, and resident memory with the seed workspace open, of the
  *   real server process over --stdio;
  * - resident memory with 1,000 open documents.
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createProtocolConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-languageserver-protocol/node';
-import { Linter } from '../server/src/core/linter';
 import { SERVER_ENVIRONMENT } from '../server/src/lsp/process-environment';
-import { Session } from '../server/src/lsp/session';
-import { DEFAULT_SETTINGS } from '../server/src/lsp/settings';
+import { KEYSTROKES } from './keystrokes';
 
-const KEYSTROKES = 400;
-
-function percentile(samples: number[], share: number): number {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(share * sorted.length))]!;
-}
-
-/** Types one character at a time into a document and measures each re-check. */
-function keystrokes(path: string, languageId: string, text: string, at: number): { p50: number; p99: number } {
-  const session = new Session(new Linter());
-  // As with VS Code, which reports file changes: disk reads are kept between keystrokes.
-  session.cacheDisk();
-  const uri = pathToFileURL(path).href;
-  session.update(uri, languageId, 0, text);
-  session.check(uri, DEFAULT_SETTINGS);
-  const samples: number[] = [];
-  let current = text;
-  for (let version = 1; version <= KEYSTROKES; version++) {
-    // Alternately type and delete a character inside a comment.
-    current = version % 2 === 1 ? `${current.slice(0, at)}x${current.slice(at)}` : `${current.slice(0, at)}${current.slice(at + 1)}`;
-    const started = performance.now();
-    session.update(uri, languageId, version, current);
-    session.check(uri, DEFAULT_SETTINGS);
-    samples.push(performance.now() - started);
-  }
-  return { p50: percentile(samples.slice(50), 0.5), p99: percentile(samples.slice(50), 0.99) };
-}
-
-function nginxOf(lines: number): string {
-  const blocks: string[] = ['# keystrokes land here: x'];
-  for (let index = 0; blocks.join('\n').split('\n').length < lines; index++) {
-    blocks.push(`server {\n    listen 127.0.0.1:${8000 + index};\n    server_name app${index}.example.com;\n    location / {\n        proxy_pass http://127.0.0.1:9000;\n        proxy_set_header Host $host;\n        proxy_read_timeout 60s;\n    }\n}`);
-  }
-  return `${blocks.join('\n')}\n`;
-}
-
-function unitOf(lines: number): string {
-  const body = ['# keystrokes land here: x', '[Unit]', 'Description=bench', 'After=network.target', '', '[Service]', 'ExecStart=/usr/bin/app'];
-  for (let index = 0; body.length < lines; index++) body.push(`Environment=VARIABLE_${index}=value${index}`);
-  return `${body.join('\n')}\n`;
-}
-
-function gunicornOf(lines: number): string {
-  const body = ['# keystrokes land here: x', 'import multiprocessing', '', 'bind = "127.0.0.1:8000"', 'workers = 2 * multiprocessing.cpu_count() + 1', 'raw_env = ['];
-  for (let index = 0; body.length < lines - 1; index++) body.push(`    "VARIABLE_${index}=value${index}",`);
-  body.push(']');
-  return `${body.join('\n')}\n`;
+/** bench/keystrokes.ts for one kind and size, in a process of its own. */
+function isolatedKeystrokes(kind: string, lines: number): { p50: number; p99: number } {
+  const child = spawnSync(process.execPath, ['-r', 'tsx/cjs', resolve('bench/keystrokes.ts'), kind, String(lines)], { encoding: 'utf8' });
+  if (child.status !== 0) throw new Error(`bench/keystrokes.ts ${kind} ${lines} failed: ${child.stderr}`);
+  return JSON.parse(child.stdout) as { p50: number; p99: number };
 }
 
 function residentMiB(pid: number): number {
@@ -117,15 +74,11 @@ function seedDocuments(): { path: string; languageId: string; text: string }[] {
 }
 
 export async function lspFigures(): Promise<string[]> {
-  const nginx = nginxOf(5000);
-  const unit = unitOf(5000);
-  const gunicorn = gunicornOf(5000);
-  const nginxKeys = keystrokes('/srv/bench/nginx/sites-enabled/bench', 'nginx', nginx, nginx.indexOf('x'));
-  const unitKeys = keystrokes('/srv/bench/bench.service', 'systemd-unit-file', unit, unit.indexOf('x'));
+  const nginxKeys = isolatedKeystrokes('nginx', 5000);
+  const unitKeys = isolatedKeystrokes('unit', 5000);
   // Issue 3's figure for units is on 2,000 lines; issue 8's on 5,000.
-  const shortUnit = unitOf(2000);
-  const shortUnitKeys = keystrokes('/srv/bench/short.service', 'systemd-unit-file', shortUnit, shortUnit.indexOf('x'));
-  const gunicornKeys = keystrokes('/srv/bench/gunicorn.conf.py', 'python', gunicorn, gunicorn.indexOf('x'));
+  const shortUnitKeys = isolatedKeystrokes('unit', 2000);
+  const gunicornKeys = isolatedKeystrokes('gunicorn', 5000);
   const seed = await serverFigures(seedDocuments());
   const thousand = await serverFigures(
     Array.from({ length: 1000 }, (_, index) => ({ path: `/srv/bench/many/app${index}.service`, languageId: 'systemd-unit-file', text: `[Unit]\nDescription=app ${index}\n\n[Service]\nExecStart=/usr/bin/app --port ${index}\nRestart=on-failure\nRestartSec=5\n` })),
@@ -144,7 +97,7 @@ export async function lspFigures(): Promise<string[]> {
     `| resident memory, seed workspace open | ${seed.residentMiB.toFixed(0)} MiB | < 80 MB (76 MiB) |`,
     `| resident memory, 1,000 open units | ${thousand.residentMiB.toFixed(0)} MiB | linear in the documents |`,
     '',
-    `Keystrokes: ${KEYSTROKES} edits, the first 50 discarded as warm-up; each measures what the server does per change (re-parse the document, check it).`,
+    `Keystrokes: ${KEYSTROKES} edits in a process of their own per file, the first 50 discarded as warm-up; each measures what the server does per change (re-parse the document, check it).`,
   ];
 }
 

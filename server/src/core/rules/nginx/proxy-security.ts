@@ -756,6 +756,8 @@ function regexSite(directive: NginxDirective): RegexSite | undefined {
 
 function readRegexSite(directive: NginxDirective): RegexSite | undefined {
   if (directive.name === 'location') {
+    // Most locations are prefixes: only a `~` (or `~*`, glued to the regex or not) starts a regex one.
+    if (!directive.args[0]?.value.startsWith('~')) return undefined;
     const match = locationMatch(directive);
     const regex = match && (match.modifier === '~' || match.modifier === '~*') ? parseRegex(match.path, match.modifier === '~*') : undefined;
     return regex ? { directive, regex, subject: 'path' } : undefined;
