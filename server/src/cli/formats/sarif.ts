@@ -4,6 +4,7 @@ import type { Rule } from '../../core/engine/rule';
 import type { Severity } from '../../core/model/finding';
 import type { Range } from '../../core/text/source-text';
 import { displayPath, type RunReport } from './report';
+import { groupBy } from '../../core/model/groups';
 
 const LEVEL: Record<Severity, Result.level> = { error: 'error', warning: 'warning', info: 'note' };
 
@@ -110,11 +111,5 @@ function uriOf(path: string, cwd: string): string {
 }
 
 function groupByPath<T extends { path: string }>(edits: readonly T[]): [string, T[]][] {
-  const groups = new Map<string, T[]>();
-  for (const edit of edits) {
-    const group = groups.get(edit.path);
-    if (group) group.push(edit);
-    else groups.set(edit.path, [edit]);
-  }
-  return [...groups];
+  return [...groupBy(edits, (edit) => edit.path)];
 }

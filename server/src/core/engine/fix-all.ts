@@ -2,6 +2,7 @@ import type { DocumentInput } from './document';
 import type { FileReport } from './lint';
 import type { FileEdit, Fix } from '../model/finding';
 import { applyEdits, rangesOverlap } from '../text/edits';
+import { addTo } from '../model/groups';
 
 /** Passes of fix-all: each pass can unblock fixes that collided in the one before. */
 const MAX_FIX_PASSES = 10;
@@ -25,11 +26,7 @@ function applySafeFixes(reports: readonly FileReport[], texts: ReadonlyMap<strin
     for (const finding of report.findings) {
       const fix = finding.fixes.find((candidate) => candidate.safe);
       if (!fix || collides(fix, taken)) continue;
-      for (const edit of fix.edits) {
-        const list = taken.get(edit.path);
-        if (list) list.push(edit);
-        else taken.set(edit.path, [edit]);
-      }
+      for (const edit of fix.edits) addTo(taken, edit.path, edit);
       applied.push({ path: report.path, rule: finding.rule, title: fix.title });
     }
   }

@@ -4,6 +4,7 @@ import type { GunicornIndex } from '../knowledge/knowledge';
 import type { Span } from '../text/source-text';
 import { baseName, DeployedFiles, dirName, joinDeployed, type PathMatch } from './deployed-paths';
 import type { GunicornCommandSite, ParsedDocument } from './document';
+import { groupBy } from '../model/groups';
 
 /**
  * Where a setting's value comes from, lowest precedence first: gunicorn reads its config
@@ -127,13 +128,7 @@ const NO_FILES = new DeployedFiles([]);
 
 /** The config files of each machine, to match the paths command lines name against. */
 function configsByMachine(configs: readonly ParsedDocument[], machineOf: (path: string) => string): Map<string, DeployedFiles> {
-  const paths = new Map<string, string[]>();
-  for (const { path } of configs) {
-    const machine = machineOf(path);
-    const list = paths.get(machine);
-    if (list) list.push(path);
-    else paths.set(machine, [path]);
-  }
+  const paths = groupBy(configs.map((config) => config.path), machineOf);
   return new Map([...paths].map(([machine, list]) => [machine, new DeployedFiles(list)]));
 }
 

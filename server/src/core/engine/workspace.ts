@@ -9,6 +9,7 @@ import { parseHostIni } from '../host/ini-file';
 import type { HostSpec } from '../host/host-spec';
 import { mergeUnits, type MergedUnit } from './merged-unit';
 import { NginxView } from './nginx-view';
+import { addTo } from '../model/groups';
 
 /**
  * The documents of one run (a CLI invocation, or the language server's open and
@@ -56,7 +57,7 @@ export class Workspace {
   /** The runs a document takes part in, as the launcher or as the config file. */
   runsOf(document: ParsedDocument): readonly GunicornRun[] {
     // Indexed once per run: filtering every run for each document was quadratic in big workspaces.
-    this.runsByDocument ??= groupBy(this.gunicornRuns, documentsOf);
+    this.runsByDocument ??= byDocuments(this.gunicornRuns, documentsOf);
     return this.runsByDocument.get(document) ?? [];
   }
 
@@ -75,7 +76,7 @@ export class Workspace {
 
   /** The merged units a unit file or drop-in is part of (a type-wide drop-in is part of several). */
   unitsOf(document: ParsedDocument): readonly MergedUnit[] {
-    this.unitsByFile ??= groupBy(this.units, (unit) => unit.files);
+    this.unitsByFile ??= byDocuments(this.units, (unit) => unit.files);
     return this.unitsByFile.get(document) ?? [];
   }
 
@@ -119,15 +120,9 @@ export class Workspace {
 }
 
 /** Items by each of the documents they involve, in their order. */
-function groupBy<T>(items: readonly T[], documentsOfItem: (item: T) => readonly ParsedDocument[]): Map<ParsedDocument, T[]> {
+function byDocuments<T>(items: readonly T[], documentsOfItem: (item: T) => readonly ParsedDocument[]): Map<ParsedDocument, T[]> {
   const grouped = new Map<ParsedDocument, T[]>();
-  for (const item of items) {
-    for (const document of new Set(documentsOfItem(item))) {
-      const list = grouped.get(document);
-      if (list) list.push(item);
-      else grouped.set(document, [item]);
-    }
-  }
+  for (const item of items) for (const document of new Set(documentsOfItem(item))) addTo(grouped, document, item);
   return grouped;
 }
 

@@ -1,5 +1,6 @@
 import type { FlagSpec, GunicornFlags } from '../formats/gunicorn/command-line';
 import { compareVersions, versionInRange, type Version } from '../model/version';
+import { groupBy } from '../model/groups';
 import type {
   GunicornKnowledge,
   GunicornSetting,
@@ -189,11 +190,5 @@ export class NginxIndex {
 
 /** Entries grouped by name, in table order. */
 function byName<T extends { readonly name: string }>(entries: readonly T[]): Map<string, T[]> {
-  const groups = new Map<string, T[]>();
-  for (const entry of entries) {
-    const group = groups.get(entry.name);
-    if (group) group.push(entry);
-    else groups.set(entry.name, [entry]);
-  }
-  return groups;
+  return groupBy(entries, (entry) => entry.name);
 }

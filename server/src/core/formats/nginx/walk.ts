@@ -1,5 +1,6 @@
 import type { Span } from '../../text/source-text';
 import type { NginxDirective } from './model';
+import { groupBy } from '../../model/groups';
 
 /**
  * Visits every directive of a file in source order (a block directive before its
@@ -66,12 +67,7 @@ export function childrenNamed(directive: NginxDirective, name: string): readonly
   }
   let byName = childrenByName.get(directive);
   if (!byName) {
-    byName = new Map();
-    for (const child of children) {
-      const named = byName.get(child.name);
-      if (named) named.push(child);
-      else byName.set(child.name, [child]);
-    }
+    byName = groupBy(children, (child) => child.name);
     childrenByName.set(directive, byName);
   }
   return byName.get(name) ?? NONE;

@@ -9,6 +9,7 @@ import { directiveAt, walkNginx } from '../../formats/nginx/walk';
 import type { NginxContext } from '../../knowledge/types';
 import { compareVersions } from '../../model/version';
 import { SourceText } from '../../text/source-text';
+import { groupBy } from '../../model/groups';
 
 /**
  * Configuration levels as nginx merges them: http, server, location, if in location.
@@ -263,12 +264,7 @@ export function levelsAround(ancestors: readonly NginxDirective[], context: Rule
 export function ownEntries(level: Level, name: string): LevelEntry[] {
   let byName = entriesByName.get(level);
   if (!byName) {
-    byName = new Map();
-    for (const entry of level.entries) {
-      const list = byName.get(entry.directive.name);
-      if (list) list.push(entry);
-      else byName.set(entry.directive.name, [entry]);
-    }
+    byName = groupBy(level.entries, (entry) => entry.directive.name);
     entriesByName.set(level, byName);
   }
   return [...(byName.get(name) ?? [])];

@@ -182,14 +182,10 @@ interface SocketioRun {
 }
 
 const socketioRuns = new WeakMap<Workspace, SocketioRun[]>();
-const machines = new WeakMap<Workspace, Map<string, string | undefined>>();
-
 /** The nearest .deploylint.ini of a file: files declared on the same machine share it (or both have none). */
 function machineOf(path: string, workspace: Workspace): string | undefined {
-  let known = machines.get(workspace);
-  if (!known) machines.set(workspace, (known = new Map()));
-  if (!known.has(path)) known.set(path, nearestHostFile(path, workspace)?.path);
-  return known.get(path);
+  // nearestHostFile keeps what it found per folder for the run.
+  return nearestHostFile(path, workspace)?.path;
 }
 
 function socketioRunsOf(workspace: Workspace): SocketioRun[] {

@@ -14,6 +14,7 @@ import { useSpan } from '../gunicorn/use-span';
 import { absolutePath } from '../gunicorn/written-paths';
 import { activatedService, runsOfService, socketActivated } from '../systemd/service-runs';
 import { canonicalPath, listWords } from '../systemd/writable';
+import { groupBy } from '../../model/groups';
 
 /**
  * What listens for connections in a workspace, as far as its files say what runs: the
@@ -214,14 +215,7 @@ export function portKey(machine: string, address: ListenAddress): string {
 
 /** Listeners grouped by portKey, each group in their order. */
 export function byPort(listeners: readonly Listener[]): Map<string, Listener[]> {
-  const groups = new Map<string, Listener[]>();
-  for (const listener of listeners) {
-    const key = portKey(listener.machine, listener.address);
-    const group = groups.get(key);
-    if (group) group.push(listener);
-    else groups.set(key, [listener]);
-  }
-  return groups;
+  return groupBy(listeners, (listener) => portKey(listener.machine, listener.address));
 }
 
 /**

@@ -4,6 +4,7 @@ import type { MergedUnit } from '../../engine/merged-unit';
 import type { Rule, RuleContext } from '../../engine/rule';
 import type { Workspace } from '../../engine/workspace';
 import { byPort, describe, devServerListener, overlap, sameSpan, workspaceListeners, type Listener } from './listeners';
+import { addTo } from '../../model/groups';
 
 /**
  * Two programs the workspace starts listen on the same port on overlapping addresses, or
@@ -49,14 +50,9 @@ function clashesOf(context: RuleContext): ReadonlyMap<ParsedDocument, readonly C
   let byDocument = clashes.get(context.workspace);
   if (!byDocument) {
     const sides = new Map<ParsedDocument, ClashSide[]>();
-    const add = (at: Listener, other: Listener) => {
-      const list = sides.get(at.place.document);
-      if (list) list.push([at, other]);
-      else sides.set(at.place.document, [[at, other]]);
-    };
     for (const clash of findClashes(listenersOf(context))) {
-      add(clash.at, clash.with);
-      if (clash.both) add(clash.with, clash.at);
+      addTo(sides, clash.at.place.document, [clash.at, clash.with]);
+      if (clash.both) addTo(sides, clash.with.place.document, [clash.with, clash.at]);
     }
     byDocument = sides;
     clashes.set(context.workspace, byDocument);

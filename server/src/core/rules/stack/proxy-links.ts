@@ -5,6 +5,7 @@ import type { Span } from '../../text/source-text';
 import { directivesEverywhere, hasUnread, levelsAround, type Found, type Level, type NginxSource } from '../nginx/levels';
 import { byPort, canonicalHost, portKey, workspaceListeners, type ListenAddress, type Listener } from './listeners';
 import { canonicalPath } from '../systemd/writable';
+import { addTo } from '../../model/groups';
 
 /**
  * Where nginx sends what it proxies: each `proxy_pass` with the addresses it connects to,
@@ -98,13 +99,7 @@ function reachedTargets(context: RuleContext): ReachedTarget[] {
 
 function indexByFile(reached: readonly ReachedTarget[]): Map<string, ReachedTarget[]> {
   const byFile = new Map<string, ReachedTarget[]>();
-  for (const entry of reached) {
-    for (const path of filesOf(entry)) {
-      const list = byFile.get(path);
-      if (list) list.push(entry);
-      else byFile.set(path, [entry]);
-    }
-  }
+  for (const entry of reached) for (const path of filesOf(entry)) addTo(byFile, path, entry);
   return byFile;
 }
 
