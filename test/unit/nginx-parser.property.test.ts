@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import type { NginxDirective, NginxFile } from '../../server/src/core/formats/nginx/model';
+import type { NginxFile } from '../../server/src/core/formats/nginx/model';
 import { parseNginx } from '../../server/src/core/formats/nginx/parser';
 import { walkNginx } from '../../server/src/core/formats/nginx/walk';
+import { configuration, treeOf } from '../helpers/nginx-arbitraries';
 import { assertWellFormed } from '../helpers/nginx-parse';
 
 /** Characters that matter to nginx's reader, and a few that should not. */
@@ -80,62 +81,3 @@ describe('parseNginx: properties', () => {
     );
   });
 });
-
-interface Node {
-  readonly name: string;
-  readonly values: readonly string[];
-  readonly children?: readonly Node[];
-}
-
-function treeOf(file: NginxFile): Node[] {
-  const convert = (directive: NginxDirective): Node => ({
-    name: directive.name,
-    values: directive.args.map((arg) => arg.value),
-    ...(directive.block ? { children: directive.block.directives.map(convert) } : {}),
-  });
-  // Generated trees are shallow: plain recursion is fine here.
-  return file.directives.map(convert);
-}
-
-/** A word and the value nginx reads from it. */
-const bareWord = fc
-  .tuple(
-    fc.constantFrom('a', 'b', 'x9', '/srv', '^~', '~*', '$host', '${uri}', '127.0.0.1:80', 'on', 'https://$host$request_uri', '\\.(jpg|png)$', '(', ')'),
-    fc.constantFrom('', 'z', '}', '#', "'", '"', '${x}', '\\d', '\\"'),
-  )
-  .map(([head, tail]) => {
-    const raw = head + tail;
-    return { raw, value: raw.replace(/\\(["'\\])/g, '$1') };
-  });
-
-const quotedWord = fc
-  .tuple(fc.constantFrom('"', "'"), fc.array(fc.constantFrom('a', ' ', ';', '{', '}', '#', '$', '${b}', '"', "'", '\\', '\n', 't', 'é'), { maxLength: 8 }))
-  .map(([quote, pieces]) => {
-    const value = pieces.join('');
-    const escaped = value.replace(/\\/g, '\\\\').replace(quote === '"' ? /"/g : /'/g, `\\${quote}`);
-    return { raw: `${quote}${escaped}${quote}`, value };
-  });
-
-const word = fc.oneof({ arbitrary: bareWord, weight: 3 }, { arbitrary: quotedWord, weight: 2 });
-const gap = fc.constantFrom(' ', '  ', '\t', '\n    ', '\r\n', ' # note; { } "\n  ');
-const name = fc.constantFrom('listen', 'server_name', 'location', 'proxy_pass', 'add_header', 'set', 'if', 'upstream', 'x');
-
-interface Generated {
-  readonly text: string;
-  readonly tree: readonly Node[];
-}
-
-const { configuration } = fc.letrec<{ configuration: Generated; directive: Generated }>((tie) => ({
-  configuration: fc
-    .array(fc.tuple(tie('directive'), gap), { maxLength: 4 })
-    .map((items) => ({ text: items.map(([item, after]) => item.text + after).join(''), tree: items.flatMap(([item]) => item.tree) })),
-  directive: fc
-    .tuple(name, fc.array(fc.tuple(gap, word), { maxLength: 4 }), fc.option(fc.tuple(gap, tie('configuration')), { depthSize: 'small' }))
-    .map(([directiveName, words, body]) => {
-      const head = directiveName + words.map(([before, item]) => before + item.raw).join('');
-      const values = words.map(([, item]) => item.value);
-      if (body === null) return { text: `${head};`, tree: [{ name: directiveName, values }] };
-      const [before, inner] = body;
-      return { text: `${head}${before}{${inner.text}}`, tree: [{ name: directiveName, values, children: inner.tree }] };
-    }),
-}));

@@ -205,16 +205,17 @@ export class DeploylintServer {
     const started = performance.now();
     const check = this.session.checkByRule(uri, settings);
     if (!check) return;
-    let findings: Finding[];
+    let findings: Finding[] | undefined;
     try {
-      findings = await inSlices(check.steps);
+      // Edited or closed meanwhile: the check that change scheduled publishes instead. The
+      // rest of this one is not run: it would read a parse the edit has taken over.
+      findings = await inSlices(check.steps, () => this.session.isOpenAt(uri, check.version));
     } catch (error) {
       // The core does not throw on any input; if it ever does, say so and keep serving.
       this.connection.console.error(`checking ${uri} failed: ${error instanceof Error ? error.stack : String(error)}`);
       return;
     }
-    // Edited or closed meanwhile: the check that change scheduled publishes instead.
-    if (!this.session.isOpenAt(uri, check.version)) return;
+    if (findings === undefined || !this.session.isOpenAt(uri, check.version)) return;
     this.findings.set(uri, findings);
     // Only a document's own change spreads to the files linked to it; their re-checks do not spread further.
     if (this.edited.delete(uri)) this.recheck(this.session.dependentsOf(uri));
@@ -391,15 +392,17 @@ function parseHostFileRequest(argument: unknown): { folder: string; machine: Dec
 
 /**
  * Runs a check to its end, letting the event loop answer waiting messages whenever a slice
- * of SLICE_MS has passed: a hover on a small file is not held up by a 20 MB one.
+ * of SLICE_MS has passed: a hover on a small file is not held up by a 20 MB one. Gives up
+ * (undefined) when, back from the event loop, the check is no longer wanted.
  */
-async function inSlices<T>(steps: Generator<void, T, void>): Promise<T> {
+async function inSlices<T>(steps: Generator<void, T, void>, wanted: () => boolean): Promise<T | undefined> {
   let sliceStarted = performance.now();
   for (;;) {
     const step = steps.next();
     if (step.done) return step.value;
     if (performance.now() - sliceStarted >= SLICE_MS) {
       await new Promise((resolve) => setImmediate(resolve));
+      if (!wanted()) return undefined;
       sliceStarted = performance.now();
     }
   }

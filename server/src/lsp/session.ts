@@ -20,7 +20,7 @@ import { hostSpecOf, type Settings } from './settings';
 interface OpenDocument {
   readonly uri: string;
   readonly input: DocumentInput;
-  /** Parsed once per version: a keystroke re-parses only the document it changed. */
+  /** Parsed once per version: a keystroke re-parses only the document it changed, and only the part it changed. */
   readonly parsed: ParsedDocument;
 }
 
@@ -73,7 +73,12 @@ export class Session {
     this.workspace = undefined;
   }
 
-  /** Opens or updates a document; returns false when it is not a file deploylint reads. */
+  /**
+   * Opens or updates a document; returns false when it is not a file deploylint reads.
+   * The previous version's parse is handed over to the new one (an nginx parse is moved in
+   * place, see reparseNginx): a check still running on it is abandoned (the server's
+   * inSlices), and the last checked workspace is read for its links only, never its offsets.
+   */
   update(uri: string, languageId: string, version: number, text: string): boolean {
     const path = pathOf(uri);
     const kind = kindOf(path, languageId, text, this.linter.isNginxDirective);

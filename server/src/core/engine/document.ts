@@ -4,6 +4,7 @@ import { parseGunicornConfig } from '../formats/gunicorn/config-parser';
 import type { GunicornConfig } from '../formats/gunicorn/model';
 import { parseNginx } from '../formats/nginx/parser';
 import type { NginxFile } from '../formats/nginx/model';
+import { reparseNginx } from '../formats/nginx/reparse';
 import { parseUnit } from '../formats/systemd/parser';
 import type { UnitEntry, UnitFile } from '../formats/systemd/model';
 import { gunicornCommandsInScript, gunicornCommandsInUnit } from './gunicorn-commands';
@@ -53,7 +54,9 @@ export interface ParsedDocument {
 
 /**
  * Parses a document. `previous`, an earlier version of the same document, lets a parser
- * reuse what the edit did not touch (the Python parser does).
+ * reuse what the edit did not touch (the Python and nginx parsers do). It is handed over:
+ * the nginx parser moves the offsets of what follows the edit in place, so the caller must
+ * not read `previous` afterwards.
  */
 export function parseDocument(input: DocumentInput, knowledge: Knowledge, previous?: ParsedDocument): ParsedDocument {
   const source = new SourceText(input.text);
@@ -80,7 +83,8 @@ export function parseDocument(input: DocumentInput, knowledge: Knowledge, previo
       return { ...base, unit, gunicornCommands: gunicornCommandsInUnit(input.text, unit, knowledge.gunicorn), comments: unit.comments };
     }
     case 'nginx': {
-      const nginx = parseNginx(input.text);
+      const nginx =
+        previous?.path === input.path && previous.nginx ? reparseNginx({ text: previous.source.text, file: previous.nginx }, input.text).file : parseNginx(input.text);
       return { ...base, nginx, gunicornCommands: [], comments: nginx.comments, ...(nginx.guessedFrom !== undefined ? { guessedFrom: nginx.guessedFrom } : {}) };
     }
     case 'hostspec':

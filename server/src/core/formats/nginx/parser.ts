@@ -25,7 +25,18 @@ import type { NginxArgument, NginxFile } from './model';
  * the call stack, and every loop is linear in the length of the text.
  */
 export function parseNginx(text: string): NginxFile {
-  return new NginxReader(text).read();
+  return new NginxReader(text, 0).read().file;
+}
+
+/**
+ * Reads from `start`, an offset where the reader is between top-level directives (as at
+ * the start of the file), and stops early at the first start or end of a top-level
+ * directive that `canStopAt` accepts, provided nothing read so far was a problem: there
+ * the state is as clean as at the start, and what follows can be read as before (see
+ * reparse.ts).
+ */
+export function readNginxFrom(text: string, start: number, canStopAt: (end: number) => boolean): { file: NginxFile; stoppedAt?: number } {
+  return new NginxReader(text, start, canStopAt).read();
 }
 
 /**
@@ -124,18 +135,28 @@ class NginxReader {
   private unterminatedDouble = false;
   private unterminatedSingle = false;
 
-  constructor(private readonly text: string) {}
+  /** Where the reading stopped early (readNginxFrom). */
+  private stoppedAt: number | undefined;
 
-  read(): NginxFile {
+  constructor(
+    private readonly text: string,
+    start: number,
+    private readonly canStopAt?: (end: number) => boolean,
+  ) {
+    this.index = start;
+    this.run.start = this.run.spanStart = this.run.spanEnd = start;
+  }
+
+  read(): { file: NginxFile; stoppedAt?: number } {
     const text = this.text;
     const length = text.length;
-    if (text.charCodeAt(0) === BYTE_ORDER_MARK) {
+    if (this.index === 0 && text.charCodeAt(0) === BYTE_ORDER_MARK) {
       // Editors hide it; nginx does not, and glues it to the first directive's name.
       this.report({ start: 0, end: 1 }, 'byte order mark at the start of the file: nginx reads it as part of the first directive name and fails');
       this.index = 1;
       this.startRun(1);
     }
-    while (this.index < length) {
+    while (this.index < length && this.stoppedAt === undefined) {
       const at = this.index;
       const code = text.charCodeAt(at);
       // Every character read between words is where nginx starts counting a new token.
@@ -163,8 +184,14 @@ class NginxReader {
         this.readWord(at);
       }
     }
-    this.endOfFile();
-    return { directives: this.top, comments: this.comments, problems: this.problems, ...(this.guessedFrom !== undefined ? { guessedFrom: this.guessedFrom } : {}) };
+    if (this.stoppedAt === undefined) this.endOfFile();
+    const file: NginxFile = {
+      directives: this.top,
+      comments: this.comments,
+      problems: this.problems,
+      ...(this.guessedFrom !== undefined ? { guessedFrom: this.guessedFrom } : {}),
+    };
+    return this.stoppedAt === undefined ? { file } : { file, stoppedAt: this.stoppedAt };
   }
 
   // --- words ---------------------------------------------------------------------------
@@ -208,6 +235,7 @@ class NginxReader {
       index++;
     }
     const end = Math.min(index, length);
+    if (this.words.length === 0 && this.levels.length === 1 && this.mayStopAt(start)) return;
     const raw = text.slice(start, end);
     this.words.push({ value: escaped ? unescapeWord(raw) : raw, span: { start, end } });
     this.run.spanEnd = end;
@@ -219,6 +247,7 @@ class NginxReader {
     const text = this.text;
     const length = text.length;
     const quoteCode = quote === '"' ? DOUBLE_QUOTE : SINGLE_QUOTE;
+    if (this.words.length === 0 && this.levels.length === 1 && this.mayStopAt(open)) return;
     const known = quote === '"' ? this.unterminatedDouble : this.unterminatedSingle;
     let close = -1;
     let escaped = false;
@@ -345,6 +374,7 @@ class NginxReader {
     const directive = this.takeDirective();
     directive.semicolonSpan = semicolon;
     directive.span = { start: directive.nameSpan.start, end: semicolon.end };
+    if (this.levels.length === 1) this.mayStopAt(semicolon.end);
   }
 
   private openBlock(brace: Span): void {
@@ -380,6 +410,18 @@ class NginxReader {
     this.levels.pop();
     level.owner.block!.closeSpan = brace;
     level.owner.span = { start: level.owner.span.start, end: brace.end };
+    if (this.levels.length === 1) this.mayStopAt(brace.end);
+  }
+
+  /**
+   * A top-level directive starts or ends here: stops, if the caller can take it from here
+   * and all was clean. Whether it stopped.
+   */
+  private mayStopAt(offset: number): boolean {
+    if (!this.canStopAt || this.problems.length > 0 || this.guessedFrom !== undefined || this.levels[0]!.strays > 0) return false;
+    if (!this.canStopAt(offset)) return false;
+    this.stoppedAt = offset;
+    return true;
   }
 
   /** Turns the words read so far into a directive of the innermost open block. */

@@ -1,0 +1,54 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import fc from 'fast-check';
+import { Linter } from '../../server/src/core/linter';
+import { Session } from '../../server/src/lsp/session';
+import { DEFAULT_SETTINGS } from '../../server/src/lsp/settings';
+
+const SITE = resolve('examples/trunk8/nginx/sites-available/trunk8');
+const MAIN = resolve('examples/trunk8/nginx/nginx.conf');
+const UNIT = resolve('examples/trunk8/trunk8.service');
+
+/** What gets typed into a site: pieces that matter to nginx's reader, and whole lines a user writes. */
+const TYPED = ['{', '}', ';', '"', '#', '$', ' ', '\n', 'x', 'proxy_set_header Host $http_host;\n', 'location /api/ {\n    proxy_pass http://127.0.0.1:8001;\n}\n', 'keepalive 8;'];
+
+const edits = fc.array(
+  fc.tuple(fc.noBias(fc.integer({ min: 0, max: 1000 })), fc.nat({ max: 8 }), fc.array(fc.constantFrom(...TYPED), { maxLength: 3 }).map((pieces) => pieces.join(''))),
+  { minLength: 1, maxLength: 6 },
+);
+
+function opened(linter: Linter, site: string): Session {
+  const session = new Session(linter);
+  session.update(pathToFileURL(MAIN).href, 'nginx', 0, readFileSync(MAIN, 'utf8'));
+  session.update(pathToFileURL(UNIT).href, 'systemd-unit-file', 0, readFileSync(UNIT, 'utf8'));
+  session.update(pathToFileURL(SITE).href, 'nginx', 0, site);
+  return session;
+}
+
+/**
+ * The editor's path: every keystroke builds on the parse of the one before (an nginx parse
+ * is taken over and moved in place). Whatever the edits, the findings must be those of a
+ * session that opens the final text afresh.
+ */
+describe('Session: edits, one after another', () => {
+  it('gives the findings a fresh session gives for the same text', () => {
+    const linter = new Linter();
+    const uri = pathToFileURL(SITE).href;
+    fc.assert(
+      fc.property(edits, (steps) => {
+        let text = readFileSync(SITE, 'utf8');
+        const session = opened(linter, text);
+        session.check(uri, DEFAULT_SETTINGS);
+        steps.forEach(([place, deleted, inserted], index) => {
+          const at = Math.floor((place / 1000) * text.length);
+          text = text.slice(0, at) + inserted + text.slice(at + deleted);
+          session.update(uri, 'nginx', index + 1, text);
+          assert.deepEqual(session.check(uri, DEFAULT_SETTINGS), opened(linter, text).check(uri, DEFAULT_SETTINGS), JSON.stringify(text));
+        });
+      }),
+      { seed: 31_337, numRuns: 60 },
+    );
+  });
+});
