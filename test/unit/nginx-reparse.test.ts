@@ -17,6 +17,8 @@ const editing = fc.record({
   text: fc.oneof(
     { arbitrary: fc.array(configuration, { minLength: 2, maxLength: 8 }).map((parts) => parts.map((part) => part.text).join('\n')), weight: 4 },
     { arbitrary: configuration.map((generated) => generated.text), weight: 1 },
+    // Longer than the chunks the texts are compared in.
+    { arbitrary: fc.array(configuration, { minLength: 4, maxLength: 8 }).map((parts) => parts.map((part) => part.text).join('\n').repeat(12)), weight: 1 },
     { arbitrary: fc.array(fc.constantFrom(...TYPED), { maxLength: 40 }).map((pieces) => pieces.join('')), weight: 1 },
   ),
   edits: fc.array(fc.tuple(fc.noBias(fc.integer({ min: 0, max: 1000 })), fc.nat({ max: 6 }), typed), { minLength: 1, maxLength: 5 }),

@@ -12,7 +12,11 @@ const MAIN = resolve('examples/trunk8/nginx/nginx.conf');
 const UNIT = resolve('examples/trunk8/trunk8.service');
 
 /** What gets typed into a site: pieces that matter to nginx's reader, and whole lines a user writes. */
-const TYPED = ['{', '}', ';', '"', '#', '$', ' ', '\n', 'x', 'proxy_set_header Host $http_host;\n', 'location /api/ {\n    proxy_pass http://127.0.0.1:8001;\n}\n', 'keepalive 8;'];
+const TYPED = [
+  '{', '}', ';', '"', '#', '$', ' ', '\n', 'x', 'proxy_set_header Host $http_host;\n', 'location /api/ {\n    proxy_pass http://127.0.0.1:8001;\n}\n', 'keepalive 8;',
+  // Another release: the directives kept from the keystroke before must be looked up again.
+  '\n# deploylint: host nginx=1.0\n',
+];
 
 const edits = fc.array(
   fc.tuple(fc.noBias(fc.integer({ min: 0, max: 1000 })), fc.nat({ max: 8 }), fc.array(fc.constantFrom(...TYPED), { maxLength: 3 }).map((pieces) => pieces.join(''))),
@@ -50,5 +54,34 @@ describe('Session: edits, one after another', () => {
       }),
       { seed: 31_337, numRuns: 60 },
     );
+  });
+
+  it('a release declared between two keystrokes applies to the blocks the keystroke did not touch', () => {
+    const linter = new Linter();
+    const uri = pathToFileURL(SITE).href;
+    const text = readFileSync(SITE, 'utf8');
+    const session = opened(linter, text);
+    const before = session.check(uri, DEFAULT_SETTINGS);
+    const declared = `# deploylint: host nginx=1.0\n${text}`;
+    session.update(uri, 'nginx', 1, declared);
+    const after = session.check(uri, DEFAULT_SETTINGS);
+    assert.deepEqual(after, opened(linter, declared).check(uri, DEFAULT_SETTINGS));
+    const missing = (findings: typeof before) => findings.filter((finding) => finding.message.includes('does not exist in nginx 1.0'));
+    assert.equal(missing(before).length, 0);
+    assert.ok(missing(after).length > 0);
+  });
+
+  it('a site moved into http by an edit of nginx.conf is placed again, though the site was not edited', () => {
+    const session = new Session(new Linter());
+    const main = pathToFileURL('/srv/moved/nginx/nginx.conf').href;
+    const site = pathToFileURL('/srv/moved/nginx/sites-enabled/app').href;
+    const siteText = 'server {\n    listen 80;\n    location / {\n        proxy_pass http://127.0.0.1:8000;\n    }\n}\n';
+    session.update(site, 'nginx', 0, siteText);
+    session.update(main, 'nginx', 0, 'events {}\ninclude /srv/moved/nginx/sites-enabled/app;\nhttp {\n}\n');
+    const misplaced = session.check(site, DEFAULT_SETTINGS).map((finding) => finding.message);
+    assert.ok(misplaced.includes('"server" directive is not allowed in the main context; it belongs in http, upstream, mail, stream, stream upstream'), misplaced.join('\n'));
+    session.update(main, 'nginx', 1, 'events {}\nhttp {\n    include /srv/moved/nginx/sites-enabled/app;\n}\n');
+    const placed = session.check(site, DEFAULT_SETTINGS).map((finding) => finding.message);
+    assert.ok(!placed.some((message) => message.includes('not allowed')), placed.join('\n'));
   });
 });

@@ -17,8 +17,9 @@ export const duplicateDirective: Rule = {
 
   nginx(file, context) {
     const previousInBlock = new Map<string, NginxDirective>();
-    for (const { directive, where, parent } of placedDirectives(file, context)) {
-      const entries = entriesAllowedIn(directive.name, where, context);
+    for (const placed of placedDirectives(file, context)) {
+      const { directive, parent } = placed;
+      const entries = entriesAllowedIn(placed, context);
       if (entries.length === 0 || entries.some((entry) => entry.repeatable)) continue;
       // One key per block: the block's owner (or the top level) and the directive's name.
       const key = `${parent ? parent.directive.span.start : -1}:${directive.name}`;

@@ -11,8 +11,9 @@ export const invalidArguments: Rule = {
   summary: 'A directive with the wrong number or form of arguments, or a block where none belongs: nginx refuses to start',
 
   nginx(file, context) {
-    for (const { directive, where } of placedDirectives(file, context)) {
-      const entries = entriesAllowedIn(directive.name, where, context);
+    for (const placed of placedDirectives(file, context)) {
+      const directive = placed.directive;
+      const entries = entriesAllowedIn(placed, context);
       if (entries.length === 0) continue; // unknown or misplaced: other rules say so
       checkBlock(directive, entries, context) || checkCount(directive, entries, context) || checkFlag(directive, entries, context);
     }

@@ -14,7 +14,7 @@ export const notAllowedHere: Rule = {
     const chain = context.workspace.nginx.placement(context.document).chain;
     for (const placed of placedDirectives(file, context)) {
       const { directive, where } = placed;
-      const entries = availableEntries(directive.name, context);
+      const entries = availableEntries(placed, context);
       if (entries.length === 0 || entries.some((entry) => entry.contexts.includes(where))) continue;
       const ancestors = ancestorsOf(placed);
       const allowed = sameFamily(where, [...new Set(entries.flatMap((entry) => entry.contexts))]);

@@ -14,10 +14,11 @@ export const unknownDirective: Rule = {
     const loadsModules = context.workspace.nginx.loadsModules;
     // A mistake is usually repeated: work out each suggestion once per file.
     const suggestions = new Map<string, string | undefined>();
-    for (const { directive } of placedDirectives(file, context)) {
+    for (const placed of placedDirectives(file, context)) {
+      if (availableEntries(placed, context).length > 0) continue;
+      const directive = placed.directive;
       const known = nginx.named(directive.name);
       if (known.length > 0) {
-        if (availableEntries(directive.name, context).length > 0) continue;
         const newest = known[0]!;
         context.report({
           span: directive.nameSpan,
