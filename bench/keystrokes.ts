@@ -4,7 +4,7 @@
  * of the cases before it; a server holds the documents it has open, not a benchmark's
  * earlier synthetic files.
  *
- *   tsx bench/keystrokes.ts nginx|unit|gunicorn LINES   → {"p50":…,"p99":…}
+ *   tsx bench/keystrokes.ts nginx|nginx-http|unit|gunicorn LINES   → {"p50":…,"p99":…}
  */
 import { pathToFileURL } from 'node:url';
 import { Linter } from '../server/src/core/linter';
@@ -39,12 +39,27 @@ function keystrokes(path: string, languageId: string, text: string, at: number):
   return { p50: percentile(samples.slice(50), 0.5), p99: percentile(samples.slice(50), 0.99) };
 }
 
-function nginxOf(lines: number): string {
-  const blocks: string[] = ['# keystrokes land here: x'];
+/** Server blocks (indented by `indent`) until the text has `lines` lines, after the lines given. */
+function serverBlocks(lines: number, head: readonly string[], indent: string): string[] {
+  const blocks = [...head];
   for (let index = 0; blocks.join('\n').split('\n').length < lines; index++) {
-    blocks.push(`server {\n    listen 127.0.0.1:${8000 + index};\n    server_name app${index}.example.com;\n    location / {\n        proxy_pass http://127.0.0.1:9000;\n        proxy_set_header Host $host;\n        proxy_read_timeout 60s;\n    }\n}`);
+    const block = `server {\n    listen 127.0.0.1:${8000 + index};\n    server_name app${index}.example.com;\n    location / {\n        proxy_pass http://127.0.0.1:9000;\n        proxy_set_header Host $host;\n        proxy_read_timeout 60s;\n    }\n}`;
+    blocks.push(block.replace(/^/gm, indent));
   }
-  return `${blocks.join('\n')}\n`;
+  return blocks;
+}
+
+/** A site: server blocks at the top level, the keystrokes in a comment above the first. */
+function nginxOf(lines: number): string {
+  return `${serverBlocks(lines, ['# keystrokes land here: x'], '').join('\n')}\n`;
+}
+
+/**
+ * An nginx.conf holding everything in one http block, the keystrokes inside it: the worst
+ * case for the reparse, which then rereads the whole block.
+ */
+function nginxConfOf(lines: number): string {
+  return `${serverBlocks(lines - 1, ['events {}', 'http {', '    # keystrokes land here: x'], '    ').join('\n')}\n}\n`;
 }
 
 function unitOf(lines: number): string {
@@ -63,6 +78,7 @@ function gunicornOf(lines: number): string {
 /** The kinds of document measured, each with its path, language and generator. */
 const KINDS: Readonly<Record<string, { path: string; languageId: string; generate: (lines: number) => string }>> = {
   nginx: { path: '/srv/bench/nginx/sites-enabled/bench', languageId: 'nginx', generate: nginxOf },
+  'nginx-http': { path: '/srv/bench/nginx/nginx.conf', languageId: 'nginx', generate: nginxConfOf },
   unit: { path: '/srv/bench/bench.service', languageId: 'systemd-unit-file', generate: unitOf },
   gunicorn: { path: '/srv/bench/gunicorn.conf.py', languageId: 'python', generate: gunicornOf },
 };
@@ -71,7 +87,7 @@ if (require.main === module) {
   const [kind, lines] = process.argv.slice(2);
   const subject = KINDS[kind ?? ''];
   if (!subject || !Number.isInteger(Number(lines))) {
-    process.stderr.write('usage: tsx bench/keystrokes.ts nginx|unit|gunicorn LINES\n');
+    process.stderr.write('usage: tsx bench/keystrokes.ts nginx|nginx-http|unit|gunicorn LINES\n');
     process.exit(2);
   }
   const text = subject.generate(Number(lines));

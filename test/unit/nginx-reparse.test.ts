@@ -44,6 +44,7 @@ describe('reparseNginx', () => {
     let reparses = 0;
     let reusedBefore = 0;
     let reusedAfter = 0;
+    let inBlocks = 0;
     fc.assert(
       fc.property(editing, ({ text, edits }) => {
         let previous: PreviousNginx = { text, file: parseNginx(text) };
@@ -54,6 +55,7 @@ describe('reparseNginx', () => {
           reparses++;
           if (reparsed.keptBefore > 0) reusedBefore++;
           if (reparsed.keptAfter > 0) reusedAfter++;
+          if (reparsed.depth > 0) inBlocks++;
           // The next edit builds on this reparse, as the editor's next keystroke does.
           previous = { text: next, file: reparsed.file };
         }
@@ -61,7 +63,7 @@ describe('reparseNginx', () => {
       { seed: 4_242, numRuns: 500 },
     );
     // The property says something only if reuse happened often, on both sides of edits.
-    assert.ok(reusedBefore > 250 && reusedAfter > 250, `of ${reparses} reparses, ${reusedBefore} reused directives before the edit, ${reusedAfter} after it`);
+    assert.ok(reusedBefore > 250 && reusedAfter > 150 && inBlocks > 200, `of ${reparses} reparses, ${reusedBefore} reused directives before the edit, ${reusedAfter} after it, ${inBlocks} read inside a block`);
   });
 
   it('a keystroke in a comment above 300 server blocks takes every block over, with its offsets moved', () => {
@@ -74,12 +76,13 @@ describe('reparseNginx', () => {
     assert.equal(after.slice(last.nameSpan.start, last.span.end), 'server {\n    listen 8299;\n    location / {\n        proxy_pass http://127.0.0.1:9000;\n    }\n}');
   });
 
-  it('a keystroke inside one block rereads that block only', () => {
+  it('a keystroke inside a block rereads the directive it touched, in that block', () => {
     const before = sites(10);
     const at = before.indexOf('listen 8004;') + 'listen 800'.length;
     const after = `${before.slice(0, at)}9${before.slice(at)}`;
     const reparsed = reparse(before, after);
-    assert.deepEqual([reparsed.keptBefore, reparsed.keptAfter], [4, 5]);
+    // In the fifth server: the listen line read again, the location after it taken over.
+    assert.deepEqual([reparsed.depth, reparsed.keptBefore, reparsed.keptAfter], [1, 0, 1]);
     assert.deepEqual(reparsed.file, parseNginx(after));
     assert.equal(reparsed.file.directives[4]!.block!.directives[0]!.args[0]!.value, '80094');
     // The blocks around the edit are the very objects of the previous parse.
@@ -95,7 +98,8 @@ describe('reparseNginx', () => {
     const at = before.indexOf('listen 8004;') + 'listen '.length;
     const opened = `${before.slice(0, at)}"${before.slice(at)}`;
     const withQuote = reparse(before, opened);
-    assert.equal(withQuote.keptAfter, 0);
+    // Reading in the server met the end of the file: the top level is read instead, from the fifth server on.
+    assert.deepEqual([withQuote.depth, withQuote.keptBefore, withQuote.keptAfter], [0, 4, 0]);
     assert.deepEqual(withQuote.file, parseNginx(opened));
     assert.equal(withQuote.file.problems[0]!.message, 'unterminated double-quoted string: the closing " is missing, nginx reads to the end of the file and fails');
     // A parse with problems is not built on: the next keystroke is a whole reading.
@@ -104,7 +108,42 @@ describe('reparseNginx', () => {
     assert.deepEqual([afterQuote.keptBefore, afterQuote.keptAfter], [0, 0]);
     assert.deepEqual(afterQuote.file, parseNginx(closed));
     const fromClean = reparse(before, closed);
-    assert.deepEqual([fromClean.keptBefore, fromClean.keptAfter], [4, 5]);
+    assert.deepEqual([fromClean.depth, fromClean.keptBefore, fromClean.keptAfter], [1, 0, 1]);
+  });
+
+  it('a keystroke in an http block of 300 servers rereads a comment, and copies the http block only', () => {
+    const servers = sites(300).replace('# keystrokes land here: x\n', '').replace(/^/gm, '    ');
+    const before = `events {}\nhttp {\n    # keystrokes land here: x\n${servers}}\n`;
+    const after = before.replace('here: x', 'here: xy');
+    const previous = parseNginx(before);
+    const [events, http] = previous.directives;
+    const lastServer = http!.block!.directives[299];
+    const reparsed = reparseNginx({ text: before, file: previous }, after);
+    assert.deepEqual([reparsed.depth, reparsed.keptBefore, reparsed.keptAfter], [1, 0, 300]);
+    assert.deepEqual(reparsed.file, parseNginx(after));
+    assert.equal(reparsed.file.directives[0], events);
+    assert.notEqual(reparsed.file.directives[1], http);
+    assert.equal(reparsed.file.directives[1]!.block!.directives[299], lastServer);
+    assert.equal(after.slice(lastServer!.span.start, lastServer!.span.start + 28), 'server {\n        listen 8299');
+  });
+
+  it('typing just before a block\'s "}" stops at the "}"', () => {
+    const before = 'http {\n    server {\n        listen 80;\n    }\n    server {\n        listen 81;\n    }\n}\n';
+    const at = before.indexOf('listen 80;') + 'listen 80;'.length;
+    const after = `${before.slice(0, at)}\n        server_name a;${before.slice(at)}`;
+    const reparsed = reparse(before, after);
+    assert.deepEqual([reparsed.depth, reparsed.keptBefore, reparsed.keptAfter], [2, 1, 0]);
+    assert.deepEqual(reparsed.file, parseNginx(after));
+  });
+
+  it('deleting the "}" of a location rereads the top level, as nginx would now read it', () => {
+    const before = 'http {\n    server {\n        location / {\n            return 200;\n        }\n    }\n}\nevents {}\n';
+    const at = before.indexOf('        }');
+    const after = before.slice(0, at) + before.slice(at + '        }\n'.length);
+    const reparsed = reparse(before, after);
+    assert.equal(reparsed.depth, 0);
+    assert.deepEqual(reparsed.file, parseNginx(after));
+    assert.equal(reparsed.file.problems[0]!.message, 'unexpected end of file, expecting "}": the "http" block opened on line 1 is never closed');
   });
 
   it('moves blocks nested 100,000 deep without exhausting the stack', () => {

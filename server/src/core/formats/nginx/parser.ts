@@ -28,15 +28,25 @@ export function parseNginx(text: string): NginxFile {
   return new NginxReader(text, 0).read().file;
 }
 
+/** How a partial reading (readNginxFrom) ended. */
+export interface PartialReading {
+  readonly file: NginxFile;
+  /** Where it stopped because the caller can take it from there. */
+  readonly stoppedAt?: number;
+  /** Reading inside a block, it left the block (or met the end of the file) before it could stop. */
+  readonly leftBlock?: true;
+}
+
 /**
- * Reads from `start`, an offset where the reader is between top-level directives (as at
- * the start of the file), and stops early at the first start or end of a top-level
- * directive that `canStopAt` accepts, provided nothing read so far was a problem: there
- * the state is as clean as at the start, and what follows can be read as before (see
- * reparse.ts).
+ * Reads from `start`, an offset where the reader is between directives, and stops early
+ * at the first start or end of a directive of that level that `canStopAt` accepts,
+ * provided nothing read so far was a problem: there the state is as clean as where it
+ * started, and what follows can be read as before (see reparse.ts). Reading the body of a
+ * block (`inside` names its directive), the `}` that closes it is such a place too; if it
+ * cannot stop there, or the file ends first, the reading gives up (`leftBlock`).
  */
-export function readNginxFrom(text: string, start: number, canStopAt: (end: number) => boolean): { file: NginxFile; stoppedAt?: number } {
-  return new NginxReader(text, start, canStopAt).read();
+export function readNginxFrom(text: string, start: number, canStopAt: (offset: number) => boolean, inside?: string): PartialReading {
+  return new NginxReader(text, start, canStopAt, inside).read();
 }
 
 /**
@@ -74,8 +84,8 @@ interface Level {
   /** The block directive, or undefined for the top level. */
   readonly owner: MutableDirective | undefined;
   readonly directives: MutableDirective[];
-  /** The body is a table read by the module (`types`, `map`), where `{` is refused. */
-  readonly table: boolean;
+  /** When the body is a table read by the module (`types`, `map`), where `{` is refused: the block's name. */
+  readonly table: string | undefined;
   /** Stray `{` opened on this level and not closed yet. */
   strays: number;
   /** Offset of the outermost of them. */
@@ -125,7 +135,7 @@ class NginxReader {
   private readonly comments: Comment[] = [];
   private readonly problems: SyntaxProblem[] = [];
   /** The top level, then every block not yet closed, innermost last. */
-  private readonly levels: Level[] = [{ owner: undefined, directives: this.top, table: false, strays: 0, firstStray: -1 }];
+  private readonly levels: Level[];
   /** Words of the directive being read: the name first. */
   private words: NginxArgument[] = [];
   private index = 0;
@@ -137,17 +147,22 @@ class NginxReader {
 
   /** Where the reading stopped early (readNginxFrom). */
   private stoppedAt: number | undefined;
+  private leftBlock = false;
 
   constructor(
     private readonly text: string,
     start: number,
-    private readonly canStopAt?: (end: number) => boolean,
+    private readonly canStopAt?: (offset: number) => boolean,
+    /** The block directive whose body is read, for a partial reading inside a block. */
+    private readonly inside?: string,
   ) {
     this.index = start;
     this.run.start = this.run.spanStart = this.run.spanEnd = start;
+    const table = inside !== undefined && TABLE_BLOCKS.has(inside) ? inside : undefined;
+    this.levels = [{ owner: undefined, directives: this.top, table, strays: 0, firstStray: -1 }];
   }
 
-  read(): { file: NginxFile; stoppedAt?: number } {
+  read(): PartialReading {
     const text = this.text;
     const length = text.length;
     if (this.index === 0 && text.charCodeAt(0) === BYTE_ORDER_MARK) {
@@ -156,7 +171,7 @@ class NginxReader {
       this.index = 1;
       this.startRun(1);
     }
-    while (this.index < length && this.stoppedAt === undefined) {
+    while (this.index < length && this.stoppedAt === undefined && !this.leftBlock) {
       const at = this.index;
       const code = text.charCodeAt(at);
       // Every character read between words is where nginx starts counting a new token.
@@ -184,6 +199,8 @@ class NginxReader {
         this.readWord(at);
       }
     }
+    if (this.stoppedAt === undefined && this.inside !== undefined) this.leftBlock = true;
+    if (this.leftBlock) return { file: { directives: [], comments: [], problems: [] }, leftBlock: true };
     if (this.stoppedAt === undefined) this.endOfFile();
     const file: NginxFile = {
       directives: this.top,
@@ -385,17 +402,22 @@ class NginxReader {
       return;
     }
     const directive = this.takeDirective();
-    if (level.table && level.strays === 0) {
-      this.report(brace, `unexpected "{": the body of "${level.owner!.name}" is a table of values, it cannot hold blocks`);
+    if (level.table !== undefined && level.strays === 0) {
+      this.report(brace, `unexpected "{": the body of "${level.table}" is a table of values, it cannot hold blocks`);
     }
     const block: MutableBlock = { openSpan: brace, directives: [] };
     directive.block = block;
     directive.span = { start: directive.nameSpan.start, end: brace.end };
-    this.levels.push({ owner: directive, directives: block.directives, table: TABLE_BLOCKS.has(directive.name), strays: 0, firstStray: -1 });
+    this.levels.push({ owner: directive, directives: block.directives, table: TABLE_BLOCKS.has(directive.name) ? directive.name : undefined, strays: 0, firstStray: -1 });
   }
 
   private closeBlock(brace: Span): void {
     const level = this.levels[this.levels.length - 1]!;
+    if (this.inside !== undefined && this.levels.length === 1 && level.strays === 0) {
+      // The `}` of the block being read: the end of the reading, one way or the other.
+      if (this.words.length > 0 || !this.mayStopAt(brace.start)) this.leftBlock = true;
+      return;
+    }
     if (this.words.length > 0) {
       const unterminated = this.takeDirective();
       this.report(brace, `unexpected "}": "${unterminated.name}" is not terminated by ";"`);

@@ -16,15 +16,20 @@ export const duplicateDirective: Rule = {
   summary: 'A single-valued directive repeated in one block: nginx refuses to start ("is duplicate"), or ignores the earlier one',
 
   nginx(file, context) {
-    const previousInBlock = new Map<string, NginxDirective>();
+    // Per block (its directive, or undefined for the top level): the last directive of each name.
+    const lastInBlock = new Map<NginxDirective | undefined, Map<string, NginxDirective>>();
     for (const placed of placedDirectives(file, context)) {
-      const { directive, parent } = placed;
+      const directive = placed.directive;
       const entries = entriesAllowedIn(placed, context);
       if (entries.length === 0 || entries.some((entry) => entry.repeatable)) continue;
-      // One key per block: the block's owner (or the top level) and the directive's name.
-      const key = `${parent ? parent.directive.span.start : -1}:${directive.name}`;
-      const previous = previousInBlock.get(key);
-      previousInBlock.set(key, directive);
+      const block = placed.parent?.directive;
+      let lastByName = lastInBlock.get(block);
+      if (!lastByName) {
+        lastByName = new Map();
+        lastInBlock.set(block, lastByName);
+      }
+      const previous = lastByName.get(directive.name);
+      lastByName.set(directive.name, directive);
       if (!previous) continue;
       if (entries.every((entry) => entry.lastWins)) reportOverridden(previous, directive, context);
       else reportRefused(previous, directive, context);

@@ -24,8 +24,18 @@ export class Placed {
   constructor(
     readonly directive: NginxDirective,
     readonly where: NginxContext,
-    readonly parent: Placed | undefined,
+    private around: Placed | undefined,
   ) {}
+
+  /** The placed block directive this one is in. */
+  get parent(): Placed | undefined {
+    return this.around;
+  }
+
+  /** Placed under a new copy of the block it is in (the reparse copies the blocks around an edit). */
+  adopt(parent: Placed | undefined): void {
+    this.around = parent;
+  }
 
   entriesIn(context: RuleContext): Entries {
     const { knowledge, targets } = context;
@@ -47,12 +57,29 @@ export class Placed {
 /** Placed directives per parse and placement: every nginx rule reads the same list. */
 const placedCache = new WeakMap<NginxFile, { chain: string; placed: readonly Placed[] }>();
 
+/** A directive and what is inside it, placed: the directive's own Placed first, when it has one. */
+interface PlacedTree {
+  readonly chain: string;
+  readonly where: Where;
+  readonly placed: readonly Placed[];
+}
+
+/** Where a directive is read: a context, inside a data block ('opaque'), or nowhere nginx would accept. */
+type Where = NginxContext | 'opaque' | undefined;
+
 /**
- * Placed directives per top-level directive and placement, kept from one parse to the
- * next: a directive object the reparse keeps (reparseNginx) holds the same text, so it is
- * placed the same way. A keystroke places only the block it changed.
+ * Placed trees per directive and placement, kept from one parse to the next: a directive
+ * object the reparse keeps (reparseNginx) holds the same text, so it is placed the same
+ * way; only the blocks around an edit are new objects. A keystroke places the directives
+ * it changed, and lists the rest.
  */
-const placedTrees = new WeakMap<NginxDirective, { chain: string; placed: readonly Placed[] }>();
+const placedTrees = new WeakMap<NginxDirective, PlacedTree>();
+
+/**
+ * Blocks nested deeper than this are placed without keeping their trees: each level's tree
+ * lists everything below it, and a pathological nesting would make that quadratic.
+ */
+const KEPT_DEPTH = 100;
 
 /**
  * Every directive with the context nginx reads it in: the file's placement (top level of
@@ -66,33 +93,49 @@ export function placedDirectives(file: NginxFile, context: RuleContext): readonl
   const key = chain.join('>');
   const cached = placedCache.get(file);
   if (cached && cached.chain === key) return cached.placed;
-  const top = contextOf(chain);
   const placed: Placed[] = [];
-  for (const directive of file.directives) {
-    let tree = placedTrees.get(directive);
-    if (!tree || tree.chain !== key) {
-      tree = { chain: key, placed: placedTree(directive, top) };
-      placedTrees.set(directive, tree);
-    }
-    // A loop, not push(...): a block can hold more directives than a call takes arguments.
-    for (const entry of tree.placed) placed.push(entry);
-  }
+  placeList(file.directives, contextOf(chain), undefined, key, placed, 0);
   placedCache.set(file, { chain: key, placed });
   return placed;
 }
 
-/** A top-level directive and everything inside it, placed, in source order. */
-function placedTree(root: NginxDirective, top: NginxContext | 'opaque' | undefined): Placed[] {
+/** Appends the placed trees of a list of directives, each kept or placed anew. */
+function placeList(list: readonly NginxDirective[], where: Where, parent: Placed | undefined, chain: string, out: Placed[], depth: number): void {
+  for (const directive of list) {
+    let tree = placedTrees.get(directive);
+    if (tree && tree.chain === chain && tree.where === where) {
+      tree.placed[0]?.adopt(parent);
+    } else if (depth < KEPT_DEPTH) {
+      tree = { chain, where, placed: placedTree(directive, where, parent, chain, depth) };
+      placedTrees.set(directive, tree);
+    } else {
+      tree = { chain, where, placed: deeplyPlaced(directive, where, parent) };
+    }
+    // A loop, not push(...): a block can hold more directives than a call takes arguments.
+    for (const entry of tree.placed) out.push(entry);
+  }
+}
+
+function placedTree(directive: NginxDirective, where: Where, parent: Placed | undefined, chain: string, depth: number): Placed[] {
+  if (where === undefined || where === 'opaque') return [];
+  const own = new Placed(directive, where, parent);
+  const placed = [own];
+  if (directive.block) placeList(directive.block.directives, enterBlock(where, directive.name), own, chain, placed, depth + 1);
+  return placed;
+}
+
+/** placedTree without recursion or kept trees, for blocks nested past KEPT_DEPTH. */
+function deeplyPlaced(root: NginxDirective, where: Where, parent: Placed | undefined): Placed[] {
   const placed: Placed[] = [];
   // For each block directive: its own Placed, and the context inside it.
-  const blocks = new Map<NginxDirective, { placed: Placed | undefined; inside: NginxContext | 'opaque' | undefined }>();
+  const blocks = new Map<NginxDirective, { placed: Placed | undefined; inside: Where }>();
   walkNginx([root], (directive, ancestors) => {
     const owner = ancestors[ancestors.length - 1];
     const around = owner ? blocks.get(owner) : undefined;
-    const where = owner ? around?.inside : top;
-    const entry = where === undefined || where === 'opaque' ? undefined : new Placed(directive, where, around?.placed);
+    const here = owner ? around?.inside : where;
+    const entry = here === undefined || here === 'opaque' ? undefined : new Placed(directive, here, owner ? around?.placed : parent);
     if (entry) placed.push(entry);
-    if (directive.block) blocks.set(directive, { placed: entry, inside: where === undefined || where === 'opaque' ? where : enterBlock(where, directive.name) });
+    if (directive.block) blocks.set(directive, { placed: entry, inside: here === undefined || here === 'opaque' ? here : enterBlock(here, directive.name) });
   });
   return placed;
 }
