@@ -6,21 +6,8 @@ import type { Knowledge } from '../../knowledge/knowledge';
 import type { NginxContext, NginxDirective as DirectiveEntry } from '../../knowledge/types';
 import type { Version } from '../../model/version';
 
-/** The table's entries for a directive's name in one release. */
-interface Entries {
-  readonly knowledge: Knowledge;
-  readonly release: Version;
-  /** Those that exist in the release. */
-  readonly available: readonly DirectiveEntry[];
-  /** Those that exist in the release and may appear where the directive is. */
-  readonly allowed: readonly DirectiveEntry[];
-}
-
 /** A directive with the context it is read in and the block directive around it. */
 export class Placed {
-  /** Looked up once per release, for every rule that asks (and every keystroke that keeps the directive). */
-  private entries: Entries | undefined;
-
   constructor(
     readonly directive: NginxDirective,
     readonly where: NginxContext,
@@ -37,20 +24,45 @@ export class Placed {
     this.around = parent;
   }
 
-  entriesIn(context: RuleContext): Entries {
-    const { knowledge, targets } = context;
-    let entries = this.entries;
-    if (entries?.release !== targets.nginx || entries.knowledge !== knowledge) {
-      const name = this.directive.name;
-      entries = {
-        knowledge,
-        release: targets.nginx,
-        available: knowledge.nginx.availableIn(name, targets.nginx),
-        allowed: knowledge.nginx.allowedIn(name, targets.nginx, this.where),
-      };
-      this.entries = entries;
-    }
-    return entries;
+  /** The table's entries for the directive's name that exist in the target release. */
+  availableIn({ knowledge, targets }: RuleContext): readonly DirectiveEntry[] {
+    return knowledge.nginx.availableIn(this.directive.name, targets.nginx);
+  }
+
+  /** Those of them that may appear where the directive is. */
+  allowedIn({ knowledge, targets }: RuleContext): readonly DirectiveEntry[] {
+    return knowledge.nginx.allowedIn(this.directive.name, targets.nginx, this.where);
+  }
+}
+
+/**
+ * A Placed kept from one check of an editor's document to the next (see placedTrees),
+ * which keeps its table entries too: looked up once per release, not per rule and
+ * keystroke. Only these carry the fields; a 10 MB configuration read by the CLI has a
+ * quarter of a million directives, and four more fields on each cost 25 MB.
+ */
+class KeptPlaced extends Placed {
+  private knowledge: Knowledge | undefined;
+  private release: Version | undefined;
+  private available: readonly DirectiveEntry[] = [];
+  private allowed: readonly DirectiveEntry[] = [];
+
+  override availableIn(context: RuleContext): readonly DirectiveEntry[] {
+    this.lookUp(context);
+    return this.available;
+  }
+
+  override allowedIn(context: RuleContext): readonly DirectiveEntry[] {
+    this.lookUp(context);
+    return this.allowed;
+  }
+
+  private lookUp(context: RuleContext): void {
+    if (this.release === context.targets.nginx && this.knowledge === context.knowledge) return;
+    this.knowledge = context.knowledge;
+    this.release = context.targets.nginx;
+    this.available = super.availableIn(context);
+    this.allowed = super.allowedIn(context);
   }
 }
 
@@ -93,9 +105,16 @@ export function placedDirectives(file: NginxFile, context: RuleContext): readonl
   const key = chain.join('>');
   const cached = placedCache.get(file);
   if (cached && cached.chain === key) return cached.placed;
-  const placed: Placed[] = [];
-  placeList(file.directives, contextOf(chain), undefined, key, placed, 0);
+  // Only a document open in an editor (it has a version) is checked again after an edit;
+  // a file the CLI reads is checked once, and keeping its trees would only cost memory.
+  const placed = context.document.version === undefined ? placedAtOnce(file.directives, contextOf(chain), undefined) : keptPlacement(file.directives, contextOf(chain), key);
   placedCache.set(file, { chain: key, placed });
+  return placed;
+}
+
+function keptPlacement(directives: readonly NginxDirective[], where: Where, chain: string): Placed[] {
+  const placed: Placed[] = [];
+  placeList(directives, where, undefined, chain, placed, 0);
   return placed;
 }
 
@@ -109,7 +128,7 @@ function placeList(list: readonly NginxDirective[], where: Where, parent: Placed
       tree = { chain, where, placed: placedTree(directive, where, parent, chain, depth) };
       placedTrees.set(directive, tree);
     } else {
-      tree = { chain, where, placed: deeplyPlaced(directive, where, parent) };
+      tree = { chain, where, placed: placedAtOnce([directive], where, parent) };
     }
     // A loop, not push(...): a block can hold more directives than a call takes arguments.
     for (const entry of tree.placed) out.push(entry);
@@ -118,18 +137,18 @@ function placeList(list: readonly NginxDirective[], where: Where, parent: Placed
 
 function placedTree(directive: NginxDirective, where: Where, parent: Placed | undefined, chain: string, depth: number): Placed[] {
   if (where === undefined || where === 'opaque') return [];
-  const own = new Placed(directive, where, parent);
-  const placed = [own];
+  const own = new KeptPlaced(directive, where, parent);
+  const placed: Placed[] = [own];
   if (directive.block) placeList(directive.block.directives, enterBlock(where, directive.name), own, chain, placed, depth + 1);
   return placed;
 }
 
-/** placedTree without recursion or kept trees, for blocks nested past KEPT_DEPTH. */
-function deeplyPlaced(root: NginxDirective, where: Where, parent: Placed | undefined): Placed[] {
+/** Directives and everything inside them placed in one walk, without recursion and without keeping trees. */
+function placedAtOnce(directives: readonly NginxDirective[], where: Where, parent: Placed | undefined): Placed[] {
   const placed: Placed[] = [];
   // For each block directive: its own Placed, and the context inside it.
   const blocks = new Map<NginxDirective, { placed: Placed | undefined; inside: Where }>();
-  walkNginx([root], (directive, ancestors) => {
+  walkNginx(directives, (directive, ancestors) => {
     const owner = ancestors[ancestors.length - 1];
     const around = owner ? blocks.get(owner) : undefined;
     const here = owner ? around?.inside : where;
@@ -143,18 +162,18 @@ function deeplyPlaced(root: NginxDirective, where: Where, parent: Placed | undef
 /** The block directives around a placed directive, outermost first. */
 export function ancestorsOf(placed: Placed): NginxDirective[] {
   const chain: NginxDirective[] = [];
-  for (let parent = placed.parent; parent; parent = parent.parent) chain.unshift(parent.directive);
-  return chain;
+  for (let parent = placed.parent; parent; parent = parent.parent) chain.push(parent.directive);
+  return chain.reverse();
 }
 
 /** The table's entries for the directive's name that exist in the target release. */
 export function availableEntries(placed: Placed, context: RuleContext): readonly DirectiveEntry[] {
-  return placed.entriesIn(context).available;
+  return placed.availableIn(context);
 }
 
 /** The table's entries for the directive's name that exist in the target release and may appear where it is. */
 export function entriesAllowedIn(placed: Placed, context: RuleContext): readonly DirectiveEntry[] {
-  return placed.entriesIn(context).allowed;
+  return placed.allowedIn(context);
 }
 
 const CONTEXT_NAMES: Readonly<Record<NginxContext, string>> = {

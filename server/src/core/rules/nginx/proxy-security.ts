@@ -270,8 +270,10 @@ function requestUriFix(directive: NginxDirective, sink: HeaderSink, piece: Varia
  */
 function checkProxyPass(placed: Placed, context: RuleContext): void {
   const argument = placed.directive.args[0];
+  // Without a variable the upstream is what is written: the client cannot choose it.
+  if (!argument?.value.includes('$')) return;
   const around = ancestorsOf(placed);
-  if (!argument || around.some((block) => block.name === 'location' && childrenNamed(block, 'internal').length > 0)) return;
+  if (around.some((block) => block.name === 'location' && childrenNamed(block, 'internal').length > 0)) return;
   for (const piece of addressParts(expand(argument.value, around)).host) {
     const chosen = clientChoice(piece);
     if (!chosen) continue;
