@@ -205,17 +205,20 @@ export class DeploylintServer {
     const started = performance.now();
     const check = this.session.checkByRule(uri, settings);
     if (!check) return;
+    // The closure below captures the version, not the check: a captured check would keep
+    // its generator, and the workspace in it, alive until this whole function returns.
+    const version = check.version;
     let findings: Finding[] | undefined;
     try {
       // Edited or closed meanwhile: the check that change scheduled publishes instead. The
       // rest of this one is not run: it would read a parse the edit has taken over.
-      findings = await inSlices(check.steps, () => this.session.isOpenAt(uri, check.version));
+      findings = await inSlices(check.steps, () => this.session.isOpenAt(uri, version));
     } catch (error) {
       // The core does not throw on any input; if it ever does, say so and keep serving.
       this.connection.console.error(`checking ${uri} failed: ${error instanceof Error ? error.stack : String(error)}`);
       return;
     }
-    if (findings === undefined || !this.session.isOpenAt(uri, check.version)) return;
+    if (findings === undefined || !this.session.isOpenAt(uri, version)) return;
     this.findings.set(uri, findings);
     // Only a document's own change spreads to the files linked to it; their re-checks do not spread further.
     if (this.edited.delete(uri)) this.recheck(this.session.dependentsOf(uri));
