@@ -22,6 +22,8 @@ export class TestClient {
   private readonly waiters: { uri: string; accept: (diagnostics: Diagnostic[]) => boolean; resolve: (diagnostics: Diagnostic[]) => void }[] = [];
   private readonly publicationCounts = new Map<string, number>();
   private readonly logWaiters: { pattern: RegExp; resolve: (message: string) => void }[] = [];
+  /** Waiting for the server to ask for a document's settings: it does so before it checks the document. */
+  private readonly settingsWaiters: { uri: string; resolve: () => void }[] = [];
   /** Edits the server asked the editor to apply (workspace/applyEdit); the client accepts each. */
   readonly appliedEdits: { label?: string; edit: unknown }[] = [];
   /** The server's log (window/logMessage), oldest first. */
@@ -53,7 +55,15 @@ export class TestClient {
       this.appliedEdits.push(params);
       return { applied: true };
     });
-    this.connection.onRequest('workspace/configuration', (params: { items: unknown[] }) => params.items.map(() => this.settings));
+    this.connection.onRequest('workspace/configuration', (params: { items: { scopeUri?: string }[] }) => {
+      for (const item of params.items) {
+        for (const waiter of this.settingsWaiters.filter((candidate) => candidate.uri === item.scopeUri)) {
+          this.settingsWaiters.splice(this.settingsWaiters.indexOf(waiter), 1);
+          waiter.resolve();
+        }
+      }
+      return params.items.map(() => this.settings);
+    });
     this.connection.onNotification('window/showMessage', () => undefined);
     this.connection.onNotification('window/logMessage', (params: { message: string }) => {
       this.logs.push(params.message);
@@ -117,6 +127,11 @@ export class TestClient {
   /** How many times diagnostics were published for a document. */
   publications(uri: string): number {
     return this.publicationCounts.get(uri) ?? 0;
+  }
+
+  /** Resolves when the server next asks for a document's settings (just before it checks the document). */
+  settingsAskedFor(uri: string): Promise<void> {
+    return new Promise((resolve) => this.settingsWaiters.push({ uri, resolve }));
   }
 
   /** The next log line of the server that matches. */

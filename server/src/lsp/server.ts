@@ -218,7 +218,11 @@ export class DeploylintServer {
       this.connection.console.error(`checking ${uri} failed: ${error instanceof Error ? error.stack : String(error)}`);
       return;
     }
-    if (findings === undefined || !this.session.isOpenAt(uri, version)) return;
+    if (findings === undefined) {
+      this.connection.console.log(`check of ${uri} stopped after ${(performance.now() - started).toFixed(1)} ms: version ${version ?? '?'} was edited or closed meanwhile`);
+      return;
+    }
+    if (!this.session.isOpenAt(uri, version)) return;
     this.findings.set(uri, findings);
     // Only a document's own change spreads to the files linked to it; their re-checks do not spread further.
     if (this.edited.delete(uri)) this.recheck(this.session.dependentsOf(uri));
