@@ -100,7 +100,11 @@ export class DeploylintServer {
     connection.onExecuteCommand((params) => this.executeCommand(params));
     connection.onRequest(HOST_REQUEST, (params: { uri: string }) => this.hostOf(params.uri));
     this.documents.onDidOpen((event) => this.changed(event.document, 0));
-    this.documents.onDidChangeContent((event) => this.changed(event.document, DEBOUNCE_MS));
+    // TextDocuments reports an opened document as changed too, right after: that is no
+    // edit, and must neither parse it again nor put off its first check by the debounce.
+    this.documents.onDidChangeContent((event) => {
+      if (!this.session.isOpenAt(event.document.uri, event.document.version)) this.changed(event.document, DEBOUNCE_MS);
+    });
     this.documents.onDidSave((event) => this.changed(event.document, 0));
     this.documents.onDidClose((event) => this.closed(event.document.uri));
     this.documents.listen(connection);
@@ -153,6 +157,11 @@ export class DeploylintServer {
   }
 
   private changed(document: TextDocument, delay: number): void {
+    // Saved as it was: nothing to parse again, only the check at once that saving asks for.
+    if (this.session.isOpenAt(document.uri, document.version)) {
+      this.schedule(document.uri, delay);
+      return;
+    }
     // The other ends of the links this document had: the edit may cut them.
     this.recheck(this.session.dependentsAtLastCheck(document.uri));
     const known = this.session.update(document.uri, document.languageId, document.version, document.getText());
