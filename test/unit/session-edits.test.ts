@@ -6,6 +6,7 @@ import fc from 'fast-check';
 import { Linter } from '../../server/src/core/linter';
 import { Session } from '../../server/src/lsp/session';
 import { DEFAULT_SETTINGS } from '../../server/src/lsp/settings';
+import type { Finding } from '../../server/src/core/model/finding';
 
 const SITE = resolve('examples/trunk8/nginx/sites-available/trunk8');
 const MAIN = resolve('examples/trunk8/nginx/nginx.conf');
@@ -83,5 +84,48 @@ describe('Session: edits, one after another', () => {
     session.update(main, 'nginx', 1, 'events {}\nhttp {\n    include /srv/moved/nginx/sites-enabled/app;\n}\n');
     const placed = session.check(site, DEFAULT_SETTINGS).map((finding) => finding.message);
     assert.ok(!placed.some((message) => message.includes('not allowed')), placed.join('\n'));
+  });
+
+  it('a check under way keeps reading the parse it started with when another document is edited', () => {
+    const session = new Session(new Linter());
+    const main = pathToFileURL('/ws/nginx/nginx.conf').href;
+    const headers = pathToFileURL('/ws/nginx/headers.conf').href;
+    const mainText = 'events {}\nhttp {\n    include /ws/nginx/headers.conf;\n    server {\n        listen 80;\n        location / {\n            add_header X-A a;\n        }\n    }\n}\n';
+    session.update(headers, 'nginx', 1, 'add_header X-Frame-Options DENY;\n');
+    session.update(main, 'nginx', 1, mainText);
+    const relatedOf = (findings: Finding[]) => findings.filter((finding) => finding.rule === 'nginx/add-header-inheritance').map((finding) => finding.related.map((related) => related.range));
+    const expected = relatedOf(session.check(main, DEFAULT_SETTINGS));
+    assert.ok(expected.flat().length > 0, 'no related location in headers.conf');
+
+    const check = session.checkByRule(main, DEFAULT_SETTINGS)!;
+    check.steps.next();
+    // Pushes the header down three lines; the check under way was built on the old text.
+    session.update(headers, 'nginx', 2, '# a comment pushing it down\n\n\nadd_header X-Frame-Options DENY;\n');
+    let step = check.steps.next();
+    while (!step.done) step = check.steps.next();
+    assert.deepEqual(relatedOf(step.value), expected);
+    // The next check sees the edit.
+    assert.deepEqual(
+      relatedOf(session.check(main, DEFAULT_SETTINGS)).flat().map((range) => range.start.line),
+      expected.flat().map((range) => range.start.line + 3),
+    );
+  });
+
+  it('hands the parse over again once a check under way has ended, finished or stopped', () => {
+    const session = new Session(new Linter());
+    const uri = pathToFileURL('/ws/nginx/sites-enabled/app').href;
+    const text = 'server {\n    listen 80;\n}\nserver {\n    listen 81;\n}\n';
+    session.update(uri, 'nginx', 1, text);
+    const firstServer = () => session.featureContext(uri, DEFAULT_SETTINGS)!.document.nginx!.directives[0];
+    const kept = firstServer();
+    const check = session.checkByRule(uri, DEFAULT_SETTINGS)!;
+    check.steps.next();
+    session.update(uri, 'nginx', 2, `${text}# x\n`);
+    // Parsed afresh while the check was under way.
+    assert.notEqual(firstServer(), kept);
+    check.steps.return([]);
+    const reparsed = firstServer();
+    session.update(uri, 'nginx', 3, `${text}# xy\n`);
+    assert.equal(firstServer(), reparsed);
   });
 });

@@ -219,8 +219,8 @@ export class DeploylintServer {
     const version = check.version;
     let findings: Finding[] | undefined;
     try {
-      // Edited or closed meanwhile: the check that change scheduled publishes instead. The
-      // rest of this one is not run: it would read a parse the edit has taken over.
+      // Edited or closed meanwhile: the check that change scheduled publishes instead, and
+      // the rest of this one is not run.
       findings = await inSlices(check.steps, () => this.session.isOpenAt(uri, version));
     } catch (error) {
       // The core does not throw on any input; if it ever does, say so and keep serving.
@@ -418,7 +418,11 @@ async function inSlices<T>(steps: Generator<void, T, void>, wanted: () => boolea
     if (step.done) return step.value;
     if (performance.now() - sliceStarted >= SLICE_MS) {
       await new Promise((resolve) => setImmediate(resolve));
-      if (!wanted()) return undefined;
+      if (!wanted()) {
+        // Ended, so that the session knows no check reads its parses any more.
+        steps.return(undefined as T);
+        return undefined;
+      }
       sliceStarted = performance.now();
     }
   }

@@ -76,8 +76,8 @@ export class Session {
   /**
    * Opens or updates a document; returns false when it is not a file deploylint reads.
    * The previous version's parse is handed over to the new one (an nginx parse is moved in
-   * place, see reparseNginx): a check still running on it is abandoned (the server's
-   * inSlices), and the last checked workspace is read for its links only, never its offsets.
+   * place, see reparseNginx), unless a check is under way (checkByRule); the last checked
+   * workspace is read for its links only, never its offsets.
    */
   update(uri: string, languageId: string, version: number, text: string): boolean {
     const path = pathOf(uri);
@@ -88,7 +88,9 @@ export class Session {
       return false;
     }
     const input: DocumentInput = { path, text, kind, version };
-    this.documents.set(uri, { uri, input, parsed: parseDocument(input, this.linter.knowledge, this.documents.get(uri)?.parsed) });
+    // The previous parse is handed over only when no check may still read it.
+    const previous = this.checksUnderWay === 0 ? this.documents.get(uri)?.parsed : undefined;
+    this.documents.set(uri, { uri, input, parsed: parseDocument(input, this.linter.knowledge, previous) });
     this.workspace = undefined;
     return true;
   }
@@ -131,12 +133,29 @@ export class Session {
     return checkDocument(document.parsed, this.currentWorkspace(), this.lintOptions(settings));
   }
 
-  /** check, one rule at a time (checkDocumentByRule), for the version of the document open now. */
+  /**
+   * check, one rule at a time (checkDocumentByRule), for the version of the document open
+   * now. While such a check is under way (started, and neither finished nor ended with
+   * `return()`), no parse is handed over to the next version of its document: the check
+   * reads every open document's parse, and a handed-over one has its offsets moved.
+   */
   checkByRule(uri: string, settings: Settings): { readonly version?: number; readonly steps: Generator<void, Finding[], void> } | undefined {
     const document = this.documents.get(uri);
     if (!document) return undefined;
     if (!settings.enable) return { ...versionOf(document), steps: noSteps() };
-    return { ...versionOf(document), steps: checkDocumentByRule(document.parsed, this.currentWorkspace(), this.lintOptions(settings)) };
+    return { ...versionOf(document), steps: this.counted(checkDocumentByRule(document.parsed, this.currentWorkspace(), this.lintOptions(settings))) };
+  }
+
+  /** Checks under way (see checkByRule). */
+  private checksUnderWay = 0;
+
+  private *counted(steps: Generator<void, Finding[], void>): Generator<void, Finding[], void> {
+    this.checksUnderWay++;
+    try {
+      return yield* steps;
+    } finally {
+      this.checksUnderWay--;
+    }
   }
 
   /** Whether a document is open at this version. */
