@@ -268,6 +268,39 @@ describe('deploylint-language-server with a client that watches files', function
   });
 });
 
+describe('deploylint-language-server: the deployment files of the folders', function () {
+  this.timeout(30_000);
+  let root: string;
+  let client: TestClient;
+
+  before(async () => {
+    root = mkdtempSync(join(tmpdir(), 'deploylint-lsp-folder-'));
+    mkdirSync(join(root, 'deploy'));
+    // A machine with a gunicorn on 9000 (the unit) and one on 8000 (the config beside the site).
+    writeFileSync(join(root, 'deploy', 'api.service'), '[Service]\nExecStart=/usr/bin/gunicorn --bind 127.0.0.1:9000 api:app\n');
+    writeFileSync(join(root, 'deploy', 'gunicorn_web.conf.py'), 'bind = "127.0.0.1:8000"\n');
+    client = new TestClient(root);
+    await client.initialize();
+  });
+  after(async () => {
+    await client.stop();
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it('judges an open site against the gunicorn config beside it, open or not, and reads the folder again on save', async () => {
+    const site = 'server {\n    listen 80;\n    location / {\n        proxy_pass http://127.0.0.1:8000;\n    }\n}\n';
+    const uri = client.open(join(root, 'deploy', 'web.nginx'), site, 'nginx');
+    const mismatches = (list: { code?: number | string }[]) => list.filter((diagnostic) => diagnostic.code === 'stack/proxy-target-mismatch').length;
+    const before = await client.diagnosticsFor(uri);
+    assert.equal(mismatches(before), 0, JSON.stringify(before));
+    // The config moves to 8001 on disk; this client reports no file changes, so a save is what makes the server read the folder again.
+    writeFileSync(join(root, 'deploy', 'gunicorn_web.conf.py'), 'bind = "127.0.0.1:8001"\n');
+    await client.connection.sendNotification('textDocument/didSave', { textDocument: { uri } });
+    const after = await client.diagnosticsFor(uri, (list) => mismatches(list) === 1);
+    assert.deepEqual(after.filter((diagnostic) => diagnostic.code === 'stack/proxy-target-mismatch').map((diagnostic) => diagnostic.range.start.line), [3]);
+  });
+});
+
 describe('deploylint-language-server: fix all in workspace', function () {
   this.timeout(30_000);
   let root: string;

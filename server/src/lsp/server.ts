@@ -40,7 +40,7 @@ import { Linter } from '../core/linter';
 import type { FileEdit, Finding } from '../core/model/finding';
 import { rangesOverlap } from '../core/text/edits';
 import { FIX_ALL_KIND, toCompletionItem, toConfirmedWorkspaceEdit, toDiagnostic, toDocumentSymbol, toQuickFix, toWorkspaceEdit, uriOf } from './convert';
-import { Session } from './session';
+import { MAX_FOLDER_DOCUMENTS, Session } from './session';
 import { DEFAULT_SETTINGS, readSettings, type Settings } from './settings';
 
 /** The command behind "deploylint: Fix all in workspace" (the client shows it in the palette). */
@@ -105,7 +105,10 @@ export class DeploylintServer {
     this.documents.onDidChangeContent((event) => {
       if (!this.session.isOpenAt(event.document.uri, event.document.version)) this.changed(event.document, DEBOUNCE_MS);
     });
-    this.documents.onDidSave((event) => this.changed(event.document, 0));
+    this.documents.onDidSave((event) => {
+      this.session.saved();
+      this.changed(event.document, 0);
+    });
     this.documents.onDidClose((event) => this.closed(event.document.uri));
     this.documents.listen(connection);
   }
@@ -232,6 +235,7 @@ export class DeploylintServer {
       return;
     }
     if (!this.session.isOpenAt(uri, version)) return;
+    this.sayFolderFilesLeftOut();
     this.findings.set(uri, findings);
     // Only a document's own change spreads to the files linked to it; their re-checks do not spread further.
     if (this.edited.delete(uri)) this.recheck(this.session.dependentsOf(uri));
@@ -247,6 +251,18 @@ export class DeploylintServer {
     await this.connection.sendDiagnostics({ uri, diagnostics });
     this.connection.console.log(`checked ${uri}: ${findings.length} findings in ${elapsed}`);
   }
+
+  /** Said once: the folders hold too many deployment files to be part of every check. */
+  private sayFolderFilesLeftOut(): void {
+    const leftOut = this.session.folderFilesLeftOut;
+    if (leftOut === 0 || this.saidFolderFilesLeftOut) return;
+    this.saidFolderFilesLeftOut = true;
+    this.connection.console.warn(
+      `the workspace folders hold ${leftOut} deployment files, more than the ${MAX_FOLDER_DOCUMENTS} checks take in: files that are not open are not seen (run deploylint on the folders for the whole picture)`,
+    );
+  }
+
+  private saidFolderFilesLeftOut = false;
 
   private async settingsFor(uri: string): Promise<Settings> {
     const known = this.settings.get(uri);

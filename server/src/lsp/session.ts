@@ -34,9 +34,20 @@ const KIND_OF_LANGUAGE: Readonly<Record<string, FileKind>> = {
 const MAX_CHECKED_DOCUMENTS = 5_000;
 
 /**
+ * The deployment files of the workspace folders that are not open are part of the
+ * workspace too (a proxy target is judged against the gunicorn config beside the site,
+ * open or not), up to this many; a folder holding more is taken as open documents only,
+ * since every check builds its workspace over all of them.
+ */
+export const MAX_FOLDER_DOCUMENTS = 500;
+
+/** Files walked at most to find them: a monorepo must not cost seconds per file change. */
+const MAX_FOLDER_FILES = 20_000;
+
+/**
  * The language server's view of the workspace: the open documents, parsed once per
- * version, and the disk beneath the workspace folders for what they include. Answers
- * every request from what it already has.
+ * version, the other deployment files of the workspace folders, and the disk beneath the
+ * folders for what they include. Answers every request from what it already has.
  */
 export class Session {
   private readonly documents = new Map<string, OpenDocument>();
@@ -50,6 +61,11 @@ export class Session {
    * reads nothing from disk); undefined when it cannot, and every check reads afresh.
    */
   private diskCache: DiskCache | undefined;
+  /**
+   * The deployment files of the workspace folders, parsed: read once, and again after the
+   * disk changed (a reported file change, or a save when the client reports none).
+   */
+  private folderFiles: FolderFiles | undefined;
 
   constructor(private readonly linter: Linter) {
     this.disk = new DiskAccess([]);
@@ -59,6 +75,7 @@ export class Session {
     this.folders = paths;
     this.disk = new DiskAccess(paths);
     this.workspace = undefined;
+    this.folderFiles = undefined;
     if (this.diskCache) this.diskCache = emptyCache();
   }
 
@@ -70,7 +87,18 @@ export class Session {
   /** Files changed on disk: forget what was read, and the workspace built on it. */
   diskChanged(): void {
     if (this.diskCache) this.diskCache = emptyCache();
+    this.folderFiles = undefined;
     this.workspace = undefined;
+  }
+
+  /** A document was saved: when the client reports no file changes, this is how the folders' files are read again. */
+  saved(): void {
+    if (!this.diskCache) this.diskChanged();
+  }
+
+  /** How many deployment files the folders hold beyond MAX_FOLDER_DOCUMENTS (then none are read), once they were looked for. */
+  get folderFilesLeftOut(): number {
+    return this.folderFiles?.leftOut ?? 0;
   }
 
   /**
@@ -227,11 +255,24 @@ export class Session {
 
   private currentWorkspace(): Workspace {
     if (!this.workspace) {
-      const parsed = [...this.documents.values()].slice(0, MAX_CHECKED_DOCUMENTS).map((document) => document.parsed);
-      this.workspace = new Workspace(parsed, this.files(), this.linter.knowledge);
+      const open = [...this.documents.values()].slice(0, MAX_CHECKED_DOCUMENTS).map((document) => document.parsed);
+      const openPaths = new Set(open.map((document) => document.path));
+      const closed = this.readFolderFiles().parsed.filter((document) => !openPaths.has(document.path));
+      this.workspace = new Workspace([...open, ...closed], this.files(), this.linter.knowledge);
       this.checkedWorkspace = this.workspace;
     }
     return this.workspace;
+  }
+
+  private readFolderFiles(): FolderFiles {
+    if (!this.folderFiles) {
+      const collected = this.folders.length > 0 ? collectDocuments(this.folders, this.folders[0]!, this.disk, this.linter.isNginxDirective, MAX_FOLDER_FILES).documents : [];
+      this.folderFiles =
+        collected.length > MAX_FOLDER_DOCUMENTS
+          ? { parsed: [], leftOut: collected.length }
+          : { parsed: collected.map((input) => parseDocument(input, this.linter.knowledge)), leftOut: 0 };
+    }
+    return this.folderFiles;
   }
 
   /** Open documents first (unsaved text wins), then the disk under the workspace folders. */
@@ -270,6 +311,11 @@ export interface WorkspaceFileChange {
   readonly version: number | null;
   readonly before: string;
   readonly after: string;
+}
+
+interface FolderFiles {
+  readonly parsed: readonly ParsedDocument[];
+  readonly leftOut: number;
 }
 
 interface DiskCache {

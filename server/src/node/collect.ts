@@ -29,6 +29,8 @@ export function collectDocuments(
   cwd: string,
   access: DiskAccess,
   isNginxDirective: (name: string) => boolean,
+  /** Files walked at most under each folder (the language server walks with a smaller budget than the CLI). */
+  maxFiles = MAX_FILES_WALKED,
 ): Collected {
   const documents: DocumentInput[] = [];
   const boms = new Set<string>();
@@ -71,7 +73,7 @@ export function collectDocuments(
     if (safeRealpath(path) === undefined) {
       errors.push(`${given}: no such file or directory`);
     } else if (isDirectory(path)) {
-      walk(path, take, errors);
+      walk(path, take, errors, maxFiles);
     } else {
       take(path, true);
     }
@@ -80,7 +82,7 @@ export function collectDocuments(
   return { documents, boms, errors, notes };
 }
 
-function walk(root: string, take: (path: string, explicit: boolean) => void, errors: string[]): void {
+function walk(root: string, take: (path: string, explicit: boolean) => void, errors: string[], maxFiles: number): void {
   const pending = [root];
   let visited = 0;
   while (pending.length > 0) {
@@ -93,8 +95,8 @@ function walk(root: string, take: (path: string, explicit: boolean) => void, err
       continue;
     }
     for (const name of names) {
-      if (++visited > MAX_FILES_WALKED) {
-        errors.push(`${root}: more than ${MAX_FILES_WALKED} files; name the folders to check`);
+      if (++visited > maxFiles) {
+        errors.push(`${root}: more than ${maxFiles} files; name the folders to check`);
         return;
       }
       const path = join(directory, name);
