@@ -1,4 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
   createProtocolConnection,
@@ -156,4 +159,29 @@ export class TestClient {
   get alive(): boolean {
     return this.process.exitCode === null;
   }
+}
+
+/**
+ * Registers a server over --stdio on a fresh temporary folder for the tests of one
+ * `describe`: started before them, once `prepare` has written what the folder holds, and
+ * stopped and removed after them. `use` receives the folder and the client.
+ */
+export function serverPerSuite(
+  prefix: string,
+  use: (server: { root: string; client: TestClient }) => void,
+  options: { readonly watchFiles?: boolean; readonly prepare?: (root: string) => void } = {},
+): void {
+  let root = '';
+  let client: TestClient | undefined;
+  before(async () => {
+    root = mkdtempSync(join(tmpdir(), prefix));
+    options.prepare?.(root);
+    client = new TestClient(root, options.watchFiles);
+    use({ root, client });
+    await client.initialize();
+  });
+  after(async () => {
+    await client?.stop();
+    rmSync(root, { recursive: true, force: true });
+  });
 }

@@ -1,27 +1,20 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { CodeAction, CompletionItem, DocumentLink, DocumentSymbol, Hover } from 'vscode-languageserver-protocol/node';
-import { TestClient } from '../helpers/lsp-client';
+import { serverPerSuite, type TestClient } from '../helpers/lsp-client';
 
 /** The language server as a client sees it: started over --stdio, spoken to in LSP. */
 describe('deploylint-language-server', function () {
   this.timeout(30_000);
   let root: string;
   let client: TestClient;
-
-  before(async () => {
-    root = mkdtempSync(join(tmpdir(), 'deploylint-lsp-'));
-    mkdirSync(join(root, 'nginx', 'snippets'), { recursive: true });
-    writeFileSync(join(root, 'nginx', 'snippets', 'proxy.conf'), 'proxy_set_header Host $host;\n');
-    client = new TestClient(root);
-    await client.initialize();
-  });
-  after(async () => {
-    await client.stop();
-    rmSync(root, { recursive: true, force: true });
+  serverPerSuite('deploylint-lsp-', (server) => ({ root, client } = server), {
+    prepare: (folder) => {
+      mkdirSync(join(folder, 'nginx', 'snippets'), { recursive: true });
+      writeFileSync(join(folder, 'nginx', 'snippets', 'proxy.conf'), 'proxy_set_header Host $host;\n');
+    },
   });
 
   it('stops a check when its document is closed meanwhile, and publishes nothing from it', async () => {
@@ -228,16 +221,7 @@ describe('deploylint-language-server with a client that watches files', function
   this.timeout(30_000);
   let root: string;
   let client: TestClient;
-
-  before(async () => {
-    root = mkdtempSync(join(tmpdir(), 'deploylint-lsp-watch-'));
-    client = new TestClient(root, true);
-    await client.initialize();
-  });
-  after(async () => {
-    await client.stop();
-    rmSync(root, { recursive: true, force: true });
-  });
+  serverPerSuite('deploylint-lsp-watch-', (server) => ({ root, client } = server), { watchFiles: true });
 
   it('keeps what it read from disk until the client reports a change, then checks again with it', async () => {
     const uri = client.open(join(root, 'app.service'), '[Service]\nExecStart=/usr/bin/gunicorn --workers 2 --worker-connections 500 app:app\n', 'systemd-unit-file');
@@ -272,19 +256,13 @@ describe('deploylint-language-server: the deployment files of the folders', func
   this.timeout(30_000);
   let root: string;
   let client: TestClient;
-
-  before(async () => {
-    root = mkdtempSync(join(tmpdir(), 'deploylint-lsp-folder-'));
-    mkdirSync(join(root, 'deploy'));
-    // A machine with a gunicorn on 9000 (the unit) and one on 8000 (the config beside the site).
-    writeFileSync(join(root, 'deploy', 'api.service'), '[Service]\nExecStart=/usr/bin/gunicorn --bind 127.0.0.1:9000 api:app\n');
-    writeFileSync(join(root, 'deploy', 'gunicorn_web.conf.py'), 'bind = "127.0.0.1:8000"\n');
-    client = new TestClient(root);
-    await client.initialize();
-  });
-  after(async () => {
-    await client.stop();
-    rmSync(root, { recursive: true, force: true });
+  serverPerSuite('deploylint-lsp-folder-', (server) => ({ root, client } = server), {
+    prepare: (folder) => {
+      mkdirSync(join(folder, 'deploy'));
+      // A machine with a gunicorn on 9000 (the unit) and one on 8000 (the config beside the site).
+      writeFileSync(join(folder, 'deploy', 'api.service'), '[Service]\nExecStart=/usr/bin/gunicorn --bind 127.0.0.1:9000 api:app\n');
+      writeFileSync(join(folder, 'deploy', 'gunicorn_web.conf.py'), 'bind = "127.0.0.1:8000"\n');
+    },
   });
 
   it('judges an open site against the gunicorn config beside it, open or not, and reads the folder again on save', async () => {
@@ -305,18 +283,12 @@ describe('deploylint-language-server: fix all in workspace', function () {
   this.timeout(30_000);
   let root: string;
   let client: TestClient;
-
-  before(async () => {
-    root = mkdtempSync(join(tmpdir(), 'deploylint-fixall-'));
-    mkdirSync(join(root, 'site'));
-    writeFileSync(join(root, 'site', 'gunicorn.conf.py'), 'workers = 2\nworkers = 4\n');
-    writeFileSync(join(root, 'gunicorn_edited.conf.py'), 'timeout = 30\n');
-    client = new TestClient(root);
-    await client.initialize();
-  });
-  after(async () => {
-    await client.stop();
-    rmSync(root, { recursive: true, force: true });
+  serverPerSuite('deploylint-fixall-', (server) => ({ root, client } = server), {
+    prepare: (folder) => {
+      mkdirSync(join(folder, 'site'));
+      writeFileSync(join(folder, 'site', 'gunicorn.conf.py'), 'workers = 2\nworkers = 4\n');
+      writeFileSync(join(folder, 'gunicorn_edited.conf.py'), 'timeout = 30\n');
+    },
   });
 
   it('sends every safe fix of the folder, files on disk and unsaved editors alike, as one edit to confirm', async () => {
@@ -345,16 +317,7 @@ describe('deploylint-language-server: the host in view', function () {
   this.timeout(30_000);
   let root: string;
   let client: TestClient;
-
-  before(async () => {
-    root = mkdtempSync(join(tmpdir(), 'deploylint-host-'));
-    client = new TestClient(root);
-    await client.initialize();
-  });
-  after(async () => {
-    await client.stop();
-    rmSync(root, { recursive: true, force: true });
-  });
+  serverPerSuite('deploylint-host-', (server) => ({ root, client } = server));
 
   it('sums up the machine of a file, and writes the host file the user declares', async () => {
     const unit = client.open(join(root, 'app.service'), '[Service]\nExecStart=/usr/bin/gunicorn app:app\n', 'systemd-unit-file');
