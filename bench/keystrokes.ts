@@ -4,8 +4,9 @@
  * of the cases before it; a server holds the documents it has open, not a benchmark's
  * earlier synthetic files.
  *
- *   tsx bench/keystrokes.ts nginx|nginx-http|unit|gunicorn LINES   → {"p50":…,"p99":…}
+ *   tsx bench/keystrokes.ts nginx|nginx-http|nginx-stack|unit|gunicorn LINES   → {"p50":…,"p99":…}
  */
+import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Linter } from '../server/src/core/linter';
 import { Session } from '../server/src/lsp/session';
@@ -19,10 +20,11 @@ function percentile(samples: number[], share: number): number {
 }
 
 /** Types one character at a time into a document and measures each re-check. */
-function keystrokes(path: string, languageId: string, text: string, at: number): { p50: number; p99: number } {
+function keystrokes(path: string, languageId: string, text: string, at: number, folder?: string): { p50: number; p99: number } {
   const session = new Session(new Linter());
   // As with VS Code, which reports file changes: disk reads are kept between keystrokes.
   session.cacheDisk();
+  if (folder) session.setWorkspaceFolders([folder]);
   const uri = pathToFileURL(path).href;
   session.update(uri, languageId, 0, text);
   session.check(uri, DEFAULT_SETTINGS);
@@ -75,9 +77,11 @@ function gunicornOf(lines: number): string {
   return `${body.join('\n')}\n`;
 }
 
-/** The kinds of document measured, each with its path, language and generator. */
-const KINDS: Readonly<Record<string, { path: string; languageId: string; generate: (lines: number) => string }>> = {
+/** The kinds of document measured, each with its path, language and generator, and the workspace folder around it. */
+const KINDS: Readonly<Record<string, { path: string; languageId: string; generate: (lines: number) => string; folder?: string }>> = {
   nginx: { path: '/srv/bench/nginx/sites-enabled/bench', languageId: 'nginx', generate: nginxOf },
+  // The site in the seed workspace: the stack rules then have gunicorns to compare its proxies with.
+  'nginx-stack': { path: resolve('examples/nginx/sites-enabled/bench'), languageId: 'nginx', generate: nginxOf, folder: resolve('examples') },
   'nginx-http': { path: '/srv/bench/nginx/nginx.conf', languageId: 'nginx', generate: nginxConfOf },
   unit: { path: '/srv/bench/bench.service', languageId: 'systemd-unit-file', generate: unitOf },
   gunicorn: { path: '/srv/bench/gunicorn.conf.py', languageId: 'python', generate: gunicornOf },
@@ -87,9 +91,9 @@ if (require.main === module) {
   const [kind, lines] = process.argv.slice(2);
   const subject = KINDS[kind ?? ''];
   if (!subject || !Number.isInteger(Number(lines))) {
-    process.stderr.write('usage: tsx bench/keystrokes.ts nginx|nginx-http|unit|gunicorn LINES\n');
+    process.stderr.write('usage: tsx bench/keystrokes.ts nginx|nginx-http|nginx-stack|unit|gunicorn LINES\n');
     process.exit(2);
   }
   const text = subject.generate(Number(lines));
-  process.stdout.write(JSON.stringify(keystrokes(subject.path, subject.languageId, text, text.indexOf('x'))));
+  process.stdout.write(JSON.stringify(keystrokes(subject.path, subject.languageId, text, text.indexOf('x'), subject.folder)));
 }

@@ -76,6 +76,7 @@ function seedDocuments(): { path: string; languageId: string; text: string }[] {
 export async function lspFigures(): Promise<string[]> {
   const nginxKeys = isolatedKeystrokes('nginx', 5000);
   const nginxConfKeys = isolatedKeystrokes('nginx-http', 5000);
+  const nginxStackKeys = isolatedKeystrokes('nginx-stack', 5000);
   const unitKeys = isolatedKeystrokes('unit', 5000);
   // Issue 3's figure for units is on 2,000 lines; issue 8's on 5,000.
   const shortUnitKeys = isolatedKeystrokes('unit', 2000);
@@ -92,6 +93,7 @@ export async function lspFigures(): Promise<string[]> {
     '|---|---|---|',
     `| re-check after a keystroke, 5,000-line nginx site (server blocks at the top level) | p50 ${nginxKeys.p50.toFixed(1)} ms, p99 ${nginxKeys.p99.toFixed(1)} ms | p50 < 5 ms, p99 < 16 ms |`,
     `| re-check after a keystroke, 5,000-line nginx.conf (all in one http block) | p50 ${nginxConfKeys.p50.toFixed(1)} ms, p99 ${nginxConfKeys.p99.toFixed(1)} ms | p50 < 5 ms, p99 < 16 ms |`,
+    `| …the 5,000-line site in the seed workspace (stack rules comparing its 555 proxies with the gunicorns there) | p50 ${nginxStackKeys.p50.toFixed(1)} ms, p99 ${nginxStackKeys.p99.toFixed(1)} ms | (not met; see the notes) |`,
     `| re-check after a keystroke, 2,000-line unit | p50 ${shortUnitKeys.p50.toFixed(1)} ms, p99 ${shortUnitKeys.p99.toFixed(1)} ms | p50 < 5 ms, p99 < 16 ms |`,
     `| re-check after a keystroke, 5,000-line unit | p50 ${unitKeys.p50.toFixed(1)} ms, p99 ${unitKeys.p99.toFixed(1)} ms | p50 < 5 ms, p99 < 16 ms |`,
     `| re-check after a keystroke, 5,000-line gunicorn.conf.py | p50 ${gunicornKeys.p50.toFixed(1)} ms, p99 ${gunicornKeys.p99.toFixed(1)} ms | p50 < 5 ms, p99 < 16 ms |`,

@@ -62,7 +62,7 @@ export class AppModules {
   private analyse(path: string): AppModuleFile | undefined {
     if (!this.analysed.has(path)) {
       const read = this.files.read(path);
-      this.analysed.set(path, read.ok ? { path, source: new SourceText(read.text), facts: analyzeAppModule(read.text) } : undefined);
+      this.analysed.set(path, read.ok ? { path, source: new SourceText(read.text), facts: factsOf(read.text) } : undefined);
     }
     return this.analysed.get(path);
   }
@@ -70,4 +70,22 @@ export class AppModules {
 
 function stringValue(value: { kind: string; value?: unknown } | undefined): string | undefined {
   return value?.kind === 'string' && typeof value.value === 'string' ? value.value : undefined;
+}
+
+/**
+ * What a module's text says, kept across runs for the texts seen last: the language server
+ * builds a workspace at every keystroke, and parsing the app's modules again each time
+ * cost more than checking a small file. The facts are plain data about the text alone.
+ */
+const factsByText = new Map<string, AppModuleFacts>();
+const KEPT_MODULE_TEXTS = 256;
+
+function factsOf(text: string): AppModuleFacts {
+  let facts = factsByText.get(text);
+  if (!facts) {
+    facts = analyzeAppModule(text);
+    if (factsByText.size >= KEPT_MODULE_TEXTS) factsByText.delete(factsByText.keys().next().value!);
+    factsByText.set(text, facts);
+  }
+  return facts;
 }

@@ -5,7 +5,6 @@ import type { Span } from '../../text/source-text';
 import { directivesEverywhere, hasUnread, levelsAround, type Found, type Level, type NginxSource } from '../nginx/levels';
 import { byPort, canonicalHost, portKey, workspaceListeners, type ListenAddress, type Listener } from './listeners';
 import { canonicalPath } from '../systemd/writable';
-import { addTo } from '../../model/groups';
 
 /**
  * Where nginx sends what it proxies: each `proxy_pass` with the addresses it connects to,
@@ -99,18 +98,26 @@ function reachedTargets(context: RuleContext): ReachedTarget[] {
 
 function indexByFile(reached: readonly ReachedTarget[]): Map<string, ReachedTarget[]> {
   const byFile = new Map<string, ReachedTarget[]>();
-  for (const entry of reached) for (const path of filesOf(entry)) addTo(byFile, path, entry);
+  for (const entry of reached) {
+    // Each entry once per file: a file named twice for it is added twice in a row, so the last entry tells.
+    forEachFileOf(entry, (path) => {
+      const list = byFile.get(path);
+      if (!list) byFile.set(path, [entry]);
+      else if (list[list.length - 1] !== entry) list.push(entry);
+    });
+  }
   return byFile;
 }
 
-/** The files a reached target involves: see localTargets. */
-function filesOf({ link, target, answering }: ReachedTarget): Set<string> {
-  const paths = new Set([link.proxyPass.source.path, target.source.path, ...(link.levels ?? []).flatMap(levelFiles)]);
+/** The files a reached target involves (see localTargets), some more than once. */
+function forEachFileOf({ link, target, answering }: ReachedTarget, visit: (path: string) => void): void {
+  visit(link.proxyPass.source.path);
+  visit(target.source.path);
+  for (const level of link.levels ?? []) for (const path of levelFiles(level)) visit(path);
   for (const listener of answering) {
-    paths.add(listener.place.document.path);
-    if (listener.run) for (const document of documentsOf(listener.run)) paths.add(document.path);
+    visit(listener.place.document.path);
+    if (listener.run) for (const document of documentsOf(listener.run)) visit(document.path);
   }
-  return paths;
 }
 
 /** The files a level's block and entries are written in; levels are shared between links, so each is read once. */
