@@ -57,6 +57,31 @@ describe('Session: edits, one after another', () => {
     );
   });
 
+  it('in a unit too: findings after each edit are those of a fresh session', () => {
+    const linter = new Linter();
+    const uri = pathToFileURL(UNIT).href;
+    const typed = ['\n', '=', '\\', '#', 'x', 'Restart=always\n', '[Install]\n', 'MemoryMax=1G\n', 'Environment=DB_PASSWORD=hunter2\n'];
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.noBias(fc.integer({ min: 0, max: 1000 })), fc.nat({ max: 8 }), fc.array(fc.constantFrom(...typed), { maxLength: 2 }).map((pieces) => pieces.join(''))), { minLength: 1, maxLength: 6 }),
+        (steps) => {
+          let text = readFileSync(UNIT, 'utf8');
+          const session = opened(linter, readFileSync(SITE, 'utf8'));
+          session.check(uri, DEFAULT_SETTINGS);
+          steps.forEach(([place, deleted, inserted], index) => {
+            const at = Math.floor((place / 1000) * text.length);
+            text = text.slice(0, at) + inserted + text.slice(at + deleted);
+            session.update(uri, 'systemd-unit-file', index + 1, text);
+            const fresh = opened(linter, readFileSync(SITE, 'utf8'));
+            fresh.update(uri, 'systemd-unit-file', 0, text);
+            assert.deepEqual(session.check(uri, DEFAULT_SETTINGS), fresh.check(uri, DEFAULT_SETTINGS), JSON.stringify(text));
+          });
+        },
+      ),
+      { seed: 4_711, numRuns: 60 },
+    );
+  });
+
   it('a release declared between two keystrokes applies to the blocks the keystroke did not touch', () => {
     const linter = new Linter();
     const uri = pathToFileURL(SITE).href;

@@ -6,6 +6,7 @@ import { parseNginx } from '../formats/nginx/parser';
 import type { NginxFile } from '../formats/nginx/model';
 import { reparseNginx } from '../formats/nginx/reparse';
 import { parseUnit } from '../formats/systemd/parser';
+import { reparseUnit } from '../formats/systemd/reparse';
 import type { UnitEntry, UnitFile } from '../formats/systemd/model';
 import { gunicornCommandsInScript, gunicornCommandsInUnit } from './gunicorn-commands';
 import type { Knowledge } from '../knowledge/knowledge';
@@ -54,9 +55,9 @@ export interface ParsedDocument {
 
 /**
  * Parses a document. `previous`, an earlier version of the same document, lets a parser
- * reuse what the edit did not touch (the Python and nginx parsers do). It is handed over:
- * the nginx parser moves the offsets of what follows the edit in place, so the caller must
- * not read `previous` afterwards.
+ * reuse what the edit did not touch (the Python, nginx and unit parsers do). It is handed
+ * over: the nginx and unit parsers move the offsets of what follows the edit in place, so
+ * the caller must not read `previous` afterwards.
  */
 export function parseDocument(input: DocumentInput, knowledge: Knowledge, previous?: ParsedDocument): ParsedDocument {
   const source = new SourceText(input.text);
@@ -79,7 +80,7 @@ export function parseDocument(input: DocumentInput, knowledge: Knowledge, previo
       return { ...base, gunicornCommands: gunicornCommandsInScript(input.text, holderName(input.path), knowledge.gunicorn), comments: [] };
     }
     case 'systemd': {
-      const unit = parseUnit(input.text);
+      const unit = previous?.path === input.path && previous.unit ? reparseUnit({ text: previous.source.text, unit: previous.unit }, input.text) : parseUnit(input.text);
       return { ...base, unit, gunicornCommands: gunicornCommandsInUnit(input.text, unit, knowledge.gunicorn), comments: unit.comments };
     }
     case 'nginx': {

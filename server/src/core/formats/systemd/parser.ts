@@ -28,9 +28,42 @@ export const LONG_LINE_MAX = 1024 * 1024;
  * the length of the text.
  */
 export function parseUnit(text: string): UnitFile {
-  const reader = new UnitReader(text);
+  const reader = new UnitReader(text, 0);
   reader.read();
   return reader.result();
+}
+
+/** Where a partial reading (readUnitFrom) starts: inside a section, or before the first. */
+export interface UnitResume {
+  /** The section open there, with its entries so far; undefined before the first header. */
+  readonly section?: { readonly name: string; readonly nameSpan: Span; readonly headerSpan: Span; readonly entries: readonly UnitEntry[] };
+  /** Assignments before the first header, so far. */
+  readonly orphans: readonly UnitEntry[];
+}
+
+/** A partial reading: what was read, and the section still open where it stopped. */
+export interface PartialUnit {
+  /** Sections closed during the reading; with `open`, when it stopped. */
+  readonly sections: readonly UnitSection[];
+  readonly open?: UnitSection;
+  readonly orphans: readonly UnitEntry[];
+  readonly comments: readonly Comment[];
+  readonly problems: readonly UnitProblem[];
+  readonly stoppedAt?: number;
+}
+
+/**
+ * Reads from `start`, the start of a logical line, in the state `resume` describes, and
+ * stops at the first later logical line start that `canStopAt` accepts (with the name of
+ * the section open there), provided nothing read so far was a problem: from there the
+ * reading would go on as it did before (see reparse.ts). Meant for text without byte
+ * order marks, whose state the resume does not carry.
+ */
+export function readUnitFrom(text: string, start: number, resume: UnitResume, canStopAt: (offset: number, section: string | undefined) => boolean): PartialUnit {
+  const reader = new UnitReader(text, start, canStopAt);
+  reader.resumeIn(resume);
+  reader.read();
+  return reader.partial();
 }
 
 /** Maps a range of an entry's value to the source, across continuation lines. */
@@ -155,17 +188,32 @@ class UnitReader {
    */
   private afterInvalidHeader = false;
   private byteOrderMarkSeen = false;
+  /** Where a partial reading stopped (readUnitFrom). */
+  private stoppedAt: number | undefined;
 
-  constructor(private readonly text: string) {}
+  constructor(
+    private readonly text: string,
+    private readonly start: number,
+    private readonly canStopAt?: (offset: number, section: string | undefined) => boolean,
+  ) {}
+
+  resumeIn(resume: UnitResume): void {
+    for (const orphan of resume.orphans) this.orphans.push(orphan);
+    if (resume.section) this.current = { ...resume.section, entries: [...resume.section.entries] };
+  }
 
   read(): void {
     const text = this.text;
     let pending: LogicalLine | undefined;
     /** Set after a continuation grew too long: its remaining lines are dropped with it. */
     let droppingContinuation = false;
-    let lineStart = 0;
+    let lineStart = this.start;
 
     while (lineStart < text.length) {
+      if (this.canStopAt && !pending && !droppingContinuation && lineStart > this.start && this.problems.length === 0 && !this.afterInvalidHeader && this.canStopAt(lineStart, this.current?.name)) {
+        this.stoppedAt = lineStart;
+        return;
+      }
       const line = readPhysicalLine(text, lineStart);
       lineStart = line.next;
 
@@ -232,6 +280,12 @@ class UnitReader {
 
   result(): UnitFile {
     return { sections: this.sections, orphans: this.orphans, comments: this.comments, problems: this.problems };
+  }
+
+  partial(): PartialUnit {
+    const read = { sections: this.sections, orphans: this.orphans, comments: this.comments, problems: this.problems };
+    if (this.stoppedAt === undefined) return read;
+    return this.current ? { ...read, open: this.current, stoppedAt: this.stoppedAt } : { ...read, stoppedAt: this.stoppedAt };
   }
 
   private parseLogicalLine(line: LogicalLine): void {
